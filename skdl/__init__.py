@@ -1,0 +1,36 @@
+"""skdl: scikit-learn compatible deep learning on Keras 3.
+
+Importing skdl is cheap: TensorFlow/Keras load on the first fit, predict or
+unpickle, not here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0.dev0"
+
+# public name -> module that defines it
+_LAZY = {
+    "MLPClassifier": "skdl.mlp",
+    "MLPRegressor": "skdl.mlp",
+}
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .mlp import MLPClassifier, MLPRegressor  # noqa: F401
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'skdl' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

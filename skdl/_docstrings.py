@@ -1,0 +1,146 @@
+"""Docstring fragments shared by several estimators.
+
+Each estimator's docstring is a template with ``{name}`` fields filled from
+:data:`PARAMS`, so a parameter is described once and reads the same
+everywhere.
+"""
+
+from __future__ import annotations
+
+PARAMS = {
+    "hidden_layer_sizes": """\
+hidden_layer_sizes : array-like of shape (n_layers,), default=(100,)
+        Units of each hidden layer, as in ``sklearn.neural_network``.""",
+    "activation": """\
+activation : str, default='relu'
+        Hidden-layer activation: sklearn's ``'identity'``, ``'logistic'``,
+        ``'tanh'``, ``'relu'``, or any Keras activation name
+        (``'gelu'``, ``'selu'``, ...).""",
+    "solver": """\
+solver : str, default='adam'
+        Optimizer: ``'adam'`` (uses ``beta_1``, ``beta_2``, ``epsilon``),
+        ``'sgd'`` (uses ``momentum``, ``nesterovs_momentum``), or any other
+        Keras optimizer name such as ``'rmsprop'`` or ``'adamw'``.
+        sklearn's ``'lbfgs'`` is not available (it is not a minibatch
+        method); a clear error says so.""",
+    "alpha": """\
+alpha : float, default=0.0001
+        Strength of the L2 penalty on the kernels, scaled as in sklearn
+        (``0.5 * alpha * ||W||^2 / batch_size`` per batch).""",
+    "batch_size": """\
+batch_size : int or 'auto', default='auto'
+        Rows per gradient step; ``'auto'`` means ``min(200, n_samples)``.""",
+    "learning_rate": """\
+learning_rate : {'constant', 'invscaling', 'adaptive'} or \
+keras.optimizers.schedules.LearningRateSchedule, default='constant'
+        sklearn's schedules (``'invscaling'`` and ``'adaptive'`` act only
+        with ``solver='sgd'``, as in sklearn), or any Keras schedule, which
+        then replaces ``learning_rate_init``.""",
+    "learning_rate_init": """\
+learning_rate_init : float, default=0.001
+        Initial step size.""",
+    "power_t": """\
+power_t : float, default=0.5
+        Exponent of ``'invscaling'``: the rate after ``t`` samples is
+        ``learning_rate_init / (t + 1) ** power_t``.""",
+    "max_iter": """\
+max_iter : int, default=200
+        Maximum number of epochs (passes over the training data).""",
+    "shuffle": """\
+shuffle : bool, default=True
+        Whether to shuffle the rows at every epoch.""",
+    "random_state": """\
+random_state : int, RandomState instance or None, default=None
+        Seeds weight initialization, dropout, shuffling and the
+        early-stopping split. An int gives identical results run to run;
+        no process-wide seed is left changed.""",
+    "tol": """\
+tol : float, default=1e-4
+        Improvement under which an epoch counts as no progress (training
+        loss, or validation score with ``early_stopping``).""",
+    "verbose": """\
+verbose : bool or int, default=False
+        Print one line of metrics per epoch.""",
+    "warm_start": """\
+warm_start : bool, default=False
+        Reuse the fitted network and continue training on the next ``fit``.""",
+    "momentum": """\
+momentum : float, default=0.9
+        Momentum for ``solver='sgd'``.""",
+    "nesterovs_momentum": """\
+nesterovs_momentum : bool, default=True
+        Whether SGD uses Nesterov momentum.""",
+    "early_stopping": """\
+early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training rows (stratified
+        for classifiers, shuffled with ``random_state``), stop when the
+        validation score stops improving, and keep the best weights.""",
+    "validation_fraction": """\
+validation_fraction : float, default=0.1
+        Share of the training rows held out for early stopping.""",
+    "beta_1": """\
+beta_1 : float, default=0.9
+        Adam's first-moment decay.""",
+    "beta_2": """\
+beta_2 : float, default=0.999
+        Adam's second-moment decay.""",
+    "epsilon": """\
+epsilon : float, default=1e-8
+        Adam's numerical-stability constant.""",
+    "n_iter_no_change": """\
+n_iter_no_change : int, default=10
+        Epochs without ``tol`` improvement tolerated before stopping.""",
+    "max_fun": """\
+max_fun : int, default=15000
+        Accepted for compatibility with sklearn's signature; it only
+        applies to the ``'lbfgs'`` solver, which skdl does not offer.""",
+    "dropout": """\
+dropout : float or array-like of float, default=0.0
+        Dropout rate after each hidden layer: one rate for all, or one
+        per layer. Active only while training.""",
+    "callbacks": """\
+callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks. Every fit uses fresh copies, so clones and
+        parallel fits never share callback state.""",
+    "class_weight": """\
+class_weight : dict, 'balanced' or None, default=None
+        Weights per class, multiplied into ``sample_weight``;
+        ``'balanced'`` weights classes inversely to their frequency.""",
+}
+
+ATTRIBUTES = """\
+model_ : keras.Model
+        The trained network.
+    history_ : dict of str to list of float
+        Per-epoch metrics (``loss``, ``accuracy``, ``val_loss``...).
+    loss_curve_ : list of float
+        Training loss at each epoch (L2 penalty included, as in sklearn).
+    loss_ : float
+        Training loss of the last epoch.
+    best_loss_ : float or None
+        Lowest training loss (``None`` with ``early_stopping``).
+    validation_scores_ : list of float or None
+        Validation score per epoch with ``early_stopping``, else ``None``.
+    best_validation_score_ : float or None
+        Best validation score with ``early_stopping``, else ``None``.
+    n_iter_ : int
+        Epochs run.
+    t_ : int
+        Training samples seen.
+    coefs_, intercepts_ : list of ndarray
+        Kernels and biases of the dense layers, input side first.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Units of the output layer.
+    out_activation_ : str
+        Output activation, named as sklearn names it.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+    feature_names_in_ : ndarray of str
+        Feature names seen in ``fit``, when ``X`` had string column names."""
+
+
+def fill(template: str) -> str:
+    """Fill ``{name}`` fields of an estimator docstring template."""
+    return template.format(**PARAMS, attributes=ATTRIBUTES)

@@ -1,0 +1,225 @@
+"""The training loop behind every skdl estimator.
+
+Two paths run the same Keras ``train_step`` on the same batches:
+
+* the **compiled epoch** path (TensorFlow backend, in-memory data, callbacks
+  that only look at whole epochs): one ``tf.function`` runs a whole epoch
+  (batch slicing, forward, backward, optimizer update, metric accumulation)
+  as a single graph, so there is no Python work per batch;
+* the **Keras fit** path (any other backend, or a callback that needs
+  per-batch hooks): ``model.fit`` one epoch at a time, on the same shuffled
+  order.
+
+Both shuffle with the estimator's own NumPy generator, so for a given
+``random_state`` they feed identical batches in identical order.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .backend import backend_name, import_keras
+
+__all__ = ["TrainingData", "needs_batch_hooks", "train"]
+
+_BATCH_HOOKS = (
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_batch_begin",
+    "on_batch_end",
+)
+
+
+@dataclass
+class TrainingData:
+    """Arrays for one training run, already encoded for the network."""
+
+    x: np.ndarray
+    y: np.ndarray
+    sample_weight: np.ndarray | None = None
+    validation: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.x.shape[0])
+
+
+@dataclass
+class TrainingPlan:
+    """How to train: epochs, batching, order and callbacks."""
+
+    epochs: int
+    batch_size: int
+    shuffle: bool
+    rng: np.random.RandomState
+    callbacks: list[Any] = field(default_factory=list)
+    initial_epoch: int = 0
+    engine: str = "auto"
+    score_fn: Any = None
+
+
+def needs_batch_hooks(callbacks: list[Any]) -> bool:
+    """Whether any callback overrides a per-batch hook of ``keras.callbacks``."""
+    keras = import_keras()
+    base = keras.callbacks.Callback
+    for cb in callbacks:
+        for hook in _BATCH_HOOKS:
+            own = getattr(type(cb), hook, None)
+            if own is not None and own is not getattr(base, hook):
+                return True
+    return False
+
+
+def _choose_engine(plan: TrainingPlan) -> str:
+    if plan.engine != "auto":
+        return plan.engine
+    if backend_name() == "tensorflow" and not needs_batch_hooks(plan.callbacks):
+        return "compiled"
+    return "keras"
+
+
+def train(model: Any, data: TrainingData, plan: TrainingPlan) -> dict[str, list]:
+    """Train ``model`` in place and return the per-epoch history.
+
+    Callbacks see ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end``
+    (with the epoch's logs) and ``on_train_end``; a callback that sets
+    ``model.stop_training = True`` ends training after the current epoch.
+    """
+    keras = import_keras()
+    engine = _choose_engine(plan)
+    history: dict[str, list] = {}
+    cb_list = keras.callbacks.CallbackList(
+        plan.callbacks,
+        model=model,
+        epochs=plan.initial_epoch + plan.epochs,
+        steps=math.ceil(data.n_samples / plan.batch_size),
+        verbose=0,
+    )
+    run_epoch = (
+        _CompiledEpoch(model, data, plan.batch_size)
+        if engine == "compiled"
+        else _KerasEpoch(model, data, plan.batch_size, plan.callbacks)
+    )
+    model.stop_training = False
+    cb_list.on_train_begin()
+    for epoch in range(plan.initial_epoch, plan.initial_epoch + plan.epochs):
+        cb_list.on_epoch_begin(epoch)
+        order = (
+            plan.rng.permutation(data.n_samples)
+            if plan.shuffle
+            else np.arange(data.n_samples)
+        )
+        logs = run_epoch(order, epoch)
+        if data.validation is not None:
+            logs.update(_evaluate(model, data.validation))
+        if plan.score_fn is not None:
+            logs["val_score"] = float(plan.score_fn())
+        cb_list.on_epoch_end(epoch, logs)
+        for key, value in logs.items():
+            history.setdefault(key, []).append(value)
+        if model.stop_training:
+            break
+    cb_list.on_train_end(logs=None)
+    return history
+
+
+def _to_float(logs: dict[str, Any]) -> dict[str, float]:
+    return {k: float(np.asarray(v)) for k, v in logs.items()}
+
+
+def _evaluate(model: Any, validation: tuple) -> dict[str, float]:
+    xv, yv, swv = validation
+    logs = model.test_on_batch(xv, yv, sample_weight=swv, return_dict=True)
+    return {f"val_{k}": v for k, v in _to_float(logs).items()}
+
+
+class _KerasEpoch:
+    """One epoch through ``model.fit`` on the given order (any backend)."""
+
+    def __init__(self, model, data: TrainingData, batch_size: int, callbacks):
+        self.model = model
+        self.data = data
+        self.batch_size = batch_size
+        # Per-batch hooks run inside fit; epoch-level ones are driven by
+        # ``train`` so that they see each epoch exactly once.
+        self.batch_callbacks = [cb for cb in callbacks if needs_batch_hooks([cb])]
+
+    def __call__(self, order: np.ndarray, epoch: int) -> dict[str, float]:
+        d = self.data
+        sw = None if d.sample_weight is None else d.sample_weight[order]
+        hist = self.model.fit(
+            d.x[order],
+            d.y[order],
+            sample_weight=sw,
+            batch_size=self.batch_size,
+            epochs=epoch + 1,
+            initial_epoch=epoch,
+            shuffle=False,
+            verbose=0,
+            callbacks=self.batch_callbacks,
+        )
+        return {k: float(v[-1]) for k, v in hist.history.items()}
+
+
+class _CompiledEpoch:
+    """A whole epoch as one TensorFlow graph: no Python work per batch."""
+
+    def __init__(self, model, data: TrainingData, batch_size: int):
+        import tensorflow as tf
+
+        self.model = model
+        n = data.n_samples
+        self.x = tf.convert_to_tensor(data.x)
+        self.y = tf.convert_to_tensor(data.y)
+        self.sw = (
+            None
+            if data.sample_weight is None
+            else tf.convert_to_tensor(data.sample_weight)
+        )
+        first = (data.x[:2], data.y[:2], _head(data.sample_weight))
+        model._maybe_symbolic_build(data_batch=first)
+        self.fn = _epoch_function(model, n, batch_size)
+
+    def __call__(self, order: np.ndarray, epoch: int) -> dict[str, float]:
+        import tensorflow as tf
+
+        self.model.reset_metrics()
+        perm = tf.convert_to_tensor(order.astype(np.int32))
+        if self.sw is None:
+            self.fn(self.x, self.y, perm)
+        else:
+            self.fn(self.x, self.y, perm, self.sw)
+        return _to_float(self.model.get_metrics_result())
+
+
+def _head(a: np.ndarray | None) -> np.ndarray | None:
+    return None if a is None else a[:2]
+
+
+def _epoch_function(model, n: int, batch_size: int):
+    import tensorflow as tf
+
+    n_batches = math.ceil(n / batch_size)
+
+    def run(x, y, perm, sw=None):
+        def body(i):
+            start = i * batch_size
+            idx = perm[start : tf.minimum(start + batch_size, n)]
+            batch = (tf.gather(x, idx), tf.gather(y, idx))
+            if sw is not None:
+                batch = (*batch, tf.gather(sw, idx))
+            model.train_step(batch)
+            return (i + 1,)
+
+        tf.while_loop(
+            lambda i: i < n_batches,
+            body,
+            (tf.constant(0),),
+            parallel_iterations=1,
+        )
+
+    return tf.function(run, reduce_retracing=True)

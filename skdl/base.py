@@ -1,0 +1,459 @@
+"""The one owner of skdl's scikit-learn contract.
+
+:class:`BaseKerasEstimator` holds what every skdl estimator shares: parameter
+and data validation in ``fit``, building and training the Keras network,
+the fast predict path, warm starts and ``partial_fit``, keeping the previous
+fitted state when a call fails, and pickling the network as ``.keras`` bytes.
+
+Families (MLP, convolutional, user-built) override a few small steps:
+
+* ``_check_X(X)``: reshape or check validated features for the network;
+* ``_new_target_encoder()``: how ``y`` is encoded;
+* ``_build_model(meta)``: return a compiled Keras model;
+* ``_extra_callbacks(...)``: training controls (convergence, schedules);
+* ``_fit_plan_settings(n_samples)``: epochs and batch size.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from . import _engine
+from .backend import import_keras, seeded
+
+__all__ = ["BaseKerasEstimator", "KerasClassifierBase", "KerasRegressorBase"]
+
+# Rows per call of the network at predict time. Small inputs go through one
+# compiled call (``predict_on_batch``), never through ``Model.predict``'s
+# per-call data pipeline.
+PREDICT_CHUNK = 16384
+_MAX_SEED = 2**31 - 1
+
+
+class BaseKerasEstimator(BaseEstimator):
+    """Shared machinery of skdl estimators. Not used directly."""
+
+    _parameter_constraints: dict = {}
+
+    # -- steps a family overrides ------------------------------------------
+    def _check_X(self, X: np.ndarray) -> np.ndarray:
+        """Turn validated features into the network's input (float32)."""
+        return np.asarray(X, dtype=np.float32)
+
+    def _validate_data_kwargs(self) -> dict[str, Any]:
+        return {"dtype": [np.float32, np.float64], "ensure_min_samples": 1}
+
+    def _new_target_encoder(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _build_model(self, meta: dict[str, Any]):  # pragma: no cover
+        raise NotImplementedError
+
+    def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
+        """Return ``(epochs, batch_size, shuffle)`` for one ``fit``."""
+        raise NotImplementedError  # pragma: no cover
+
+    def _extra_callbacks(self, meta, validation, score_fn) -> list:
+        """Internal callbacks for this family (convergence, schedules...)."""
+        return []
+
+    def _user_callbacks(self) -> list:
+        return []
+
+    def _validation_split(self, X, y, sw, seed):
+        """Return ``(train_idx, val_idx)`` or ``None`` when nothing is held out."""
+        return None
+
+    def _after_fit(self, history: dict[str, list], callbacks: list) -> None:
+        """Store family-specific fitted attributes."""
+
+    # -- fit ------------------------------------------------------------------
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights applied to the loss.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, partial=False)
+
+    def _fit(self, X, y, sample_weight, *, partial: bool, classes=None):
+        self._validate_params()
+        self._check_params()
+        fitted = _is_fitted(self)
+        reuse = fitted and (partial or getattr(self, "warm_start", False))
+        snapshot = dict(self.__dict__)
+        try:
+            return self._fit_inner(X, y, sample_weight, partial, reuse, classes)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(snapshot)
+            raise
+
+    def _check_params(self) -> None:
+        """Checks that span several parameters (after ``_validate_params``)."""
+
+    def _fit_inner(self, X, y, sample_weight, partial, reuse, classes):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=not reuse,
+            multi_output=True,
+            y_numeric=not self._is_classifier(),
+            **self._validate_data_kwargs(),
+        )
+        X = self._check_X(X)
+        sw = None
+        if sample_weight is not None:
+            sw = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        if reuse:
+            encoder = self.target_encoder_
+        else:
+            encoder = self._new_target_encoder()
+            if classes is not None:
+                encoder.set_params(classes=classes)
+            encoder.fit(y, sample_weight=sw)
+        y_enc = encoder.transform(y)
+        sw = self._combine_weights(sw, y, encoder)
+
+        seed = self._draw_seed()
+        rng = np.random.RandomState(seed)
+        epochs, batch_size, shuffle = self._fit_plan_settings(X.shape[0])
+        if partial:
+            epochs = 1
+        split = None if partial else self._validation_split(X, y, sw, seed)
+        data = _training_data(X, y_enc, sw, split)
+        meta = self._meta(X, encoder, batch_size)
+        meta.update(
+            seed_=seed,
+            n_train_=data.n_samples,
+            initial_t_=self.t_ if reuse else 0,
+            partial_=partial,
+        )
+
+        with seeded(seed):
+            model = self.model_ if reuse else self._build_model(meta)
+            score_fn = self._make_score_fn(model, encoder, X, y, sw, split)
+            callbacks = self._fresh_user_callbacks()
+            internal = self._extra_callbacks(meta, split is not None, score_fn)
+            plan = _engine.TrainingPlan(
+                epochs=epochs,
+                batch_size=batch_size,
+                shuffle=shuffle,
+                rng=rng,
+                callbacks=internal + callbacks,
+                initial_epoch=self.n_iter_ if reuse else 0,
+                score_fn=score_fn,
+            )
+            history = _engine.train(model, data, plan)
+
+        previous = self.history_ if reuse else {}
+        self.model_ = model
+        self.target_encoder_ = encoder
+        self.meta_ = meta
+        self.history_ = _merge_history(previous, history)
+        epochs_run = len(next(iter(history.values()), []))
+        self.n_iter_ = (self.n_iter_ if reuse else 0) + epochs_run
+        self.t_ = (self.t_ if reuse else 0) + epochs_run * data.n_samples
+        if self._is_classifier():
+            self.classes_ = encoder.classes_
+        self._after_fit(history, internal)
+        return self
+
+    def _combine_weights(self, sw, y, encoder):
+        return sw
+
+    def _draw_seed(self) -> int:
+        return int(check_random_state(self.random_state).randint(_MAX_SEED))
+
+    def _meta(self, X, encoder, batch_size) -> dict[str, Any]:
+        meta = {
+            "n_features_in_": self.n_features_in_,
+            "X_shape_": X.shape,
+            "X_dtype_": X.dtype,
+            "n_outputs_": encoder.n_outputs_,
+            "output_activation_": encoder.output_activation_,
+            "loss_": encoder.loss_,
+            "batch_size_": batch_size,
+        }
+        if self._is_classifier():
+            meta["classes_"] = encoder.classes_
+            meta["n_classes_"] = len(encoder.classes_)
+            meta["target_type_"] = encoder.target_type_
+        return meta
+
+    def _make_score_fn(self, model, encoder, X, y, sw, split):
+        """A function scoring ``model`` on the held-out rows, if any."""
+        if split is None:
+            return None
+        _, val = split
+        Xv, yv = X[val], y[val]
+        swv = None if sw is None else sw[val]
+
+        def score() -> float:
+            raw = _predict_raw(model, Xv)
+            return self._score_raw(raw, encoder, yv, swv)
+
+        return score
+
+    def _fresh_user_callbacks(self) -> list:
+        """Deep copies of the user's callbacks, so fits never share state."""
+        import copy
+
+        return [copy.deepcopy(cb) for cb in self._user_callbacks()]
+
+    @staticmethod
+    def _is_classifier_type(obj) -> bool:
+        return isinstance(obj, ClassifierMixin)
+
+    def _is_classifier(self) -> bool:
+        return self._is_classifier_type(self)
+
+    # -- predict ---------------------------------------------------------------
+    def _predict_network(self, X) -> np.ndarray:
+        """Validate ``X`` and return the network's raw outputs."""
+        check_is_fitted(self, "model_")
+        X = validate_data(self, X, reset=False, **self._validate_data_kwargs())
+        return _predict_raw(self.model_, self._check_X(X))
+
+    # -- persistence -------------------------------------------------------------
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        model = state.pop("model_", None)
+        if model is not None:
+            state["_model_keras_bytes"] = model_to_bytes(model)
+        state.pop("_predict_cache", None)
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        payload = state.pop("_model_keras_bytes", None)
+        self.__dict__.update(state)
+        if payload is not None:
+            self.model_ = model_from_bytes(payload)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "model_")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags
+
+
+class KerasClassifierBase(ClassifierMixin, BaseKerasEstimator):
+    """Classification on top of :class:`BaseKerasEstimator`."""
+
+    def _new_target_encoder(self):
+        from .preprocessing.targets import ClassifierTargetEncoder
+
+        return ClassifierTargetEncoder()
+
+    def _score_raw(self, raw, encoder, y, sw) -> float:
+        from sklearn.metrics import accuracy_score
+
+        pred = encoder.inverse_transform(encoder.to_proba(raw))
+        return float(accuracy_score(y, pred, sample_weight=sw))
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities for ``X``; each row sums to one.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_``. For
+            multilabel targets, the probability of each label.
+        """
+        raw = self._predict_network(X)
+        return self.target_encoder_.to_proba(raw)
+
+    def predict(self, X) -> np.ndarray:
+        """Predict class labels for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels, of the same type as the labels seen in ``fit``.
+        """
+        proba = self.predict_proba(X)
+        return self.target_encoder_.inverse_transform(proba)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Target labels.
+        classes : array-like of shape (n_classes,), default=None
+            All classes that ``y`` can take across calls. Required on the
+            first call when a batch may not show every class.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch further.
+        """
+        if classes is not None and _is_fitted(self):
+            known = self.classes_.tolist()
+            if sorted(np.unique(classes).tolist()) != sorted(known):
+                raise ValueError(
+                    f"`classes={list(classes)}` is not the same as on the "
+                    f"first partial_fit call ({known})."
+                )
+            classes = None
+        return self._fit(X, y, sample_weight, partial=True, classes=classes)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class KerasRegressorBase(RegressorMixin, BaseKerasEstimator):
+    """Regression on top of :class:`BaseKerasEstimator`."""
+
+    def _new_target_encoder(self):
+        from .preprocessing.targets import RegressorTargetEncoder
+
+        return RegressorTargetEncoder()
+
+    def _score_raw(self, raw, encoder, y, sw) -> float:
+        from sklearn.metrics import r2_score
+
+        return float(r2_score(y, encoder.inverse_transform(raw), sample_weight=sw))
+
+    def predict(self, X) -> np.ndarray:
+        """Predict targets for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, in the units of the ``y`` seen in ``fit``.
+        """
+        raw = self._predict_network(X)
+        return self.target_encoder_.inverse_transform(raw)
+
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch further.
+        """
+        return self._fit(X, y, sample_weight, partial=True)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+
+# -- helpers ------------------------------------------------------------------
+def _is_fitted(est) -> bool:
+    try:
+        check_is_fitted(est, "model_")
+    except NotFittedError:
+        return False
+    return True
+
+
+def _training_data(X, y_enc, sw, split) -> _engine.TrainingData:
+    if split is None:
+        return _engine.TrainingData(X, y_enc, sw)
+    tr, val = split
+    sw_tr = None if sw is None else sw[tr]
+    sw_val = None if sw is None else sw[val]
+    return _engine.TrainingData(
+        X[tr], y_enc[tr], sw_tr, validation=(X[val], y_enc[val], sw_val)
+    )
+
+
+def _merge_history(old: dict, new: dict) -> dict[str, list]:
+    merged = {k: list(v) for k, v in old.items()}
+    for key, values in new.items():
+        merged.setdefault(key, []).extend(values)
+    return merged
+
+
+def _predict_raw(model, X: np.ndarray) -> np.ndarray:
+    """Network outputs for ``X`` through compiled calls, chunk by chunk."""
+    if X.shape[0] <= PREDICT_CHUNK:
+        return np.asarray(model.predict_on_batch(X))
+    parts = [
+        np.asarray(model.predict_on_batch(X[i : i + PREDICT_CHUNK]))
+        for i in range(0, X.shape[0], PREDICT_CHUNK)
+    ]
+    return np.concatenate(parts, axis=0)
+
+
+def model_to_bytes(model) -> bytes:
+    """Serialize a Keras model to the bytes of a ``.keras`` archive."""
+    keras = import_keras()
+    with tempfile.TemporaryDirectory(prefix="skdl-") as tmp:
+        path = Path(tmp) / "model.keras"
+        keras.saving.save_model(model, path)
+        return path.read_bytes()
+
+
+def model_from_bytes(payload: bytes, *, safe_mode: bool = True):
+    """Rebuild a Keras model from :func:`model_to_bytes` output."""
+    keras = import_keras()
+    if not isinstance(payload, bytes | bytearray):
+        raise TypeError(f"Expected bytes of a .keras archive, got {type(payload)}.")
+    with tempfile.TemporaryDirectory(prefix="skdl-") as tmp:
+        path = Path(tmp) / "model.keras"
+        path.write_bytes(payload)
+        return keras.saving.load_model(path, safe_mode=safe_mode)

@@ -1,0 +1,561 @@
+"""Multilayer perceptrons: drop-in for ``sklearn.neural_network``'s."""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+
+from ._docstrings import fill
+from .backend import import_keras
+from .base import KerasClassifierBase, KerasRegressorBase
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
+
+_SKLEARN_ACT = {"linear": "identity", "sigmoid": "logistic"}
+
+
+class _BaseMLP:
+    """Parameters and training controls shared by the MLP estimators."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [str],
+        "solver": [str],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [
+            StrOptions({"constant", "invscaling", "adaptive"}),
+            HasMethods(["get_config", "__call__"]),
+        ],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "callbacks": [list, None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        callbacks=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dropout = dropout
+        self.callbacks = callbacks
+
+    # -- parameter checks that span several values ---------------------------
+    def _check_params(self) -> None:
+        self._hidden_sizes()
+        self._dropout_rates()
+        if self.solver == "lbfgs":
+            raise ValueError(
+                "solver='lbfgs' is not available in skdl: it is a full-batch "
+                "method and skdl trains Keras networks by minibatches. Use "
+                "solver='adam' (default) or 'sgd', or sklearn's own "
+                "MLPClassifier/MLPRegressor for L-BFGS."
+            )
+        keras = import_keras()
+        try:
+            keras.optimizers.get(self.solver)
+        except ValueError as exc:
+            raise ValueError(
+                f"The 'solver' parameter must be 'adam', 'sgd' or a Keras "
+                f"optimizer name such as 'rmsprop'; got {self.solver!r}."
+            ) from exc
+        try:
+            keras.activations.get(_keras_act(self.activation))
+        except ValueError as exc:
+            raise ValueError(
+                f"The 'activation' parameter must be one of 'identity', "
+                f"'logistic', 'tanh', 'relu' or a Keras activation name; got "
+                f"{self.activation!r}."
+            ) from exc
+        for cb in self.callbacks or []:
+            if not isinstance(cb, keras.callbacks.Callback):
+                raise TypeError(
+                    "The 'callbacks' parameter must be a list of "
+                    f"keras.callbacks.Callback instances; got {type(cb)}."
+                )
+
+    def _hidden_sizes(self) -> tuple[int, ...]:
+        sizes = self.hidden_layer_sizes
+        if isinstance(sizes, Integral):
+            sizes = [sizes]
+        sizes = list(sizes)
+        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
+            raise ValueError(
+                "The 'hidden_layer_sizes' parameter must be a positive int or "
+                f"a sequence of positive ints; got {self.hidden_layer_sizes!r}."
+            )
+        return tuple(int(s) for s in sizes)
+
+    def _dropout_rates(self) -> tuple[float, ...]:
+        n = len(self._hidden_sizes())
+        if isinstance(self.dropout, Real):
+            return (float(self.dropout),) * n
+        rates = [float(r) for r in np.asarray(self.dropout, dtype=float).ravel()]
+        if len(rates) != n or not all(0 <= r < 1 for r in rates):
+            raise ValueError(
+                f"The 'dropout' parameter must be one rate in [0, 1) or one per "
+                f"hidden layer ({n} here); got {self.dropout!r}."
+            )
+        return tuple(rates)
+
+    # -- steps of fit ------------------------------------------------------------
+    def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
+        if self.batch_size == "auto":
+            batch_size = min(200, n_samples)
+        else:
+            batch_size = min(int(self.batch_size), n_samples)
+        return self.max_iter, batch_size, self.shuffle
+
+    def _user_callbacks(self) -> list:
+        return list(self.callbacks or [])
+
+    def _validation_split(self, X, y, sw, seed):
+        if not self.early_stopping:
+            return None
+        n = X.shape[0]
+        n_val = int(np.ceil(self.validation_fraction * n))
+        if n_val < 1 or n - n_val < 1:
+            raise ValueError(
+                f"early_stopping=True holds out validation_fraction="
+                f"{self.validation_fraction} of {n} rows, which leaves no "
+                "training or no validation rows. Use more data or change "
+                "validation_fraction."
+            )
+        stratify = self._stratify_labels(y)
+        idx = np.arange(n)
+        try:
+            tr, val = train_test_split(
+                idx, test_size=n_val, random_state=seed, stratify=stratify
+            )
+        except ValueError:
+            # A class too rare to split both ways: fall back to a plain
+            # shuffled split rather than refusing to train.
+            tr, val = train_test_split(idx, test_size=n_val, random_state=seed)
+        return np.sort(tr), np.sort(val)
+
+    def _stratify_labels(self, y):
+        return None
+
+    def _build_model(self, meta):
+        from .networks.mlp import build_mlp
+
+        model = build_mlp(
+            meta["n_features_in_"],
+            self._hidden_sizes(),
+            meta["n_outputs_"],
+            activation=self.activation,
+            output_activation=meta["output_activation_"],
+            l2=0.5 * self.alpha / meta["batch_size_"],
+            dropout=self._dropout_rates(),
+            seed=meta["seed_"],
+        )
+        model.compile(
+            optimizer=self._make_optimizer(),
+            loss=meta["loss_"],
+            metrics=self._keras_metrics(),
+            jit_compile=False,
+        )
+        return model
+
+    def _keras_metrics(self) -> list:
+        return []
+
+    def _make_optimizer(self):
+        keras = import_keras()
+        lr = self.learning_rate
+        if isinstance(lr, str):
+            lr = float(self.learning_rate_init)
+        if self.solver == "adam":
+            return keras.optimizers.Adam(
+                learning_rate=lr,
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+            )
+        if self.solver == "sgd":
+            return keras.optimizers.SGD(
+                learning_rate=lr,
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum and self.momentum > 0,
+            )
+        optimizer = keras.optimizers.get(self.solver)
+        return optimizer.__class__.from_config(
+            {**optimizer.get_config(), "learning_rate": lr}
+        )
+
+    def _extra_callbacks(self, meta, has_validation, score_fn) -> list:
+        from .callbacks.progress import EpochLogger
+        from .callbacks.sklearn_controls import SklearnControls
+
+        controls = SklearnControls(
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            learning_rate=self.learning_rate,
+            learning_rate_init=self.learning_rate_init,
+            power_t=self.power_t,
+            monitor_validation=score_fn is not None,
+            n_samples=meta["n_train_"],
+            t0=meta["initial_t_"],
+            verbose=bool(self.verbose),
+            adaptive_solver=self.solver == "sgd",
+        )
+        extra = [controls]
+        if self.verbose:
+            extra.append(EpochLogger())
+        return extra
+
+    def _after_fit(self, history, callbacks) -> None:
+        from sklearn.exceptions import ConvergenceWarning
+
+        controls = callbacks[0]
+        self.loss_curve_ = list(self.history_.get("loss", []))
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
+        if self.early_stopping:
+            self.best_loss_ = None
+            self.validation_scores_ = list(self.history_.get("val_score", []))
+            self.best_validation_score_ = max(self.validation_scores_)
+        else:
+            self.best_loss_ = min(self.loss_curve_)
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+        ran = len(history.get("loss", []))
+        partial = self.meta_["partial_"]
+        if not partial and not controls.stopped and ran == self.max_iter:
+            import warnings
+
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+
+    # -- sklearn-style views of the network --------------------------------------
+    def _dense_layers(self):
+        return [layer for layer in self.model_.layers if hasattr(layer, "kernel")]
+
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """Kernels of the dense layers, input side first."""
+        return [np.asarray(layer.kernel) for layer in self._dense_layers()]
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        """Biases of the dense layers, input side first."""
+        return [np.asarray(layer.bias) for layer in self._dense_layers()]
+
+    @property
+    def n_layers_(self) -> int:
+        """Number of layers, input and output included."""
+        return len(self._dense_layers()) + 1
+
+    @property
+    def n_outputs_(self) -> int:
+        """Units of the output layer."""
+        return int(self.meta_["n_outputs_"])
+
+    @property
+    def out_activation_(self) -> str:
+        """Output activation, named as sklearn names it."""
+        name = self.meta_["output_activation_"]
+        return _SKLEARN_ACT.get(name, name)
+
+
+def _keras_act(name: str) -> str:
+    from .networks.mlp import keras_activation
+
+    return keras_activation(name)
+
+
+class MLPClassifier(_BaseMLP, KerasClassifierBase):
+    __doc__ = fill(
+        """Multilayer perceptron classifier on Keras.
+
+    Same parameters, meanings and fitted attributes as
+    ``sklearn.neural_network.MLPClassifier`` where the concepts are shared,
+    so code written for it runs after swapping the import; plus Keras'
+    strengths: dropout, callbacks, any Keras optimizer, a GPU when there is
+    one. Binary, multiclass and multilabel targets; string labels.
+
+    Parameters
+    ----------
+    {hidden_layer_sizes}
+    {activation}
+    {solver}
+    {alpha}
+    {batch_size}
+    {learning_rate}
+    {learning_rate_init}
+    {power_t}
+    {max_iter}
+    {shuffle}
+    {random_state}
+    {tol}
+    {verbose}
+    {warm_start}
+    {momentum}
+    {nesterovs_momentum}
+    {early_stopping}
+    {validation_fraction}
+    {beta_1}
+    {beta_2}
+    {epsilon}
+    {n_iter_no_change}
+    {max_fun}
+    {dropout}
+    {callbacks}
+    {class_weight}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    {attributes}
+
+    See Also
+    --------
+    MLPRegressor : The same network for regression.
+    sklearn.neural_network.MLPClassifier : The NumPy original.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skdl import MLPClassifier
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> clf = make_pipeline(
+    ...     StandardScaler(), MLPClassifier((16,), max_iter=20, random_state=0)
+    ... ).fit(X, y)
+    >>> clf.predict_proba(X[:2]).shape
+    (2, 2)
+    >>> bool(clf.score(X, y) > 0.9)
+    True
+    """
+    )
+
+    _parameter_constraints: dict = {
+        **_BaseMLP._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        callbacks=None,
+        class_weight=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            dropout=dropout,
+            callbacks=callbacks,
+        )
+        self.class_weight = class_weight
+
+    def _keras_metrics(self) -> list:
+        return ["accuracy"]
+
+    def _stratify_labels(self, y):
+        y = np.asarray(y)
+        return y if y.ndim == 1 else None
+
+    def _combine_weights(self, sw, y, encoder):
+        if self.class_weight is None:
+            return sw
+        if encoder.target_type_ == "multilabel-indicator":
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; pass "
+                "sample_weight instead."
+            )
+        cw = self.class_weight
+        if isinstance(cw, dict):
+            unknown = set(cw) - set(encoder.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight has keys {sorted(unknown, key=str)} that are "
+                    f"not classes of y ({encoder.classes_.tolist()})."
+                )
+        weights = compute_sample_weight(cw, np.asarray(y)).astype(np.float32)
+        return weights if sw is None else sw * weights
+
+
+class MLPRegressor(_BaseMLP, KerasRegressorBase):
+    __doc__ = fill(
+        """Multilayer perceptron regressor on Keras.
+
+    Same parameters, meanings and fitted attributes as
+    ``sklearn.neural_network.MLPRegressor`` where the concepts are shared.
+    Targets are standardized internally (and predictions mapped back), so
+    the defaults work on targets of any scale. Several targets at once are
+    supported.
+
+    Parameters
+    ----------
+    {hidden_layer_sizes}
+    {activation}
+    {solver}
+    {alpha}
+    {batch_size}
+    {learning_rate}
+    {learning_rate_init}
+    {power_t}
+    {max_iter}
+    {shuffle}
+    {random_state}
+    {tol}
+    {verbose}
+    {warm_start}
+    {momentum}
+    {nesterovs_momentum}
+    {early_stopping}
+    {validation_fraction}
+    {beta_1}
+    {beta_2}
+    {epsilon}
+    {n_iter_no_change}
+    {max_fun}
+    {dropout}
+    {callbacks}
+
+    Attributes
+    ----------
+    {attributes}
+
+    See Also
+    --------
+    MLPClassifier : The same network for classification.
+    sklearn.neural_network.MLPRegressor : The NumPy original.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdl import MLPRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(200, 3))
+    >>> y = 100 * X[:, 0] + 50 * X[:, 1] ** 2
+    >>> reg = MLPRegressor((32,), max_iter=100, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    >>> bool(reg.score(X, y) > 0.8)
+    True
+    """
+    )

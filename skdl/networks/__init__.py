@@ -1,0 +1,9 @@
+"""Pure Keras network builders (no scikit-learn imports).
+
+Each builder takes plain numbers and names and returns an uncompiled
+``keras.Model``; the estimators compile and train it.
+"""
+
+from .mlp import build_mlp
+
+__all__ = ["build_mlp"]

@@ -1,0 +1,31 @@
+"""Shared fixtures: seeds, data locations and the fast test parameters."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+# The real tutorial datasets live beside the checkout (never committed).
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def shared_file(name: str) -> Path:
+    """Path of a shared dataset, or skip the test with the reason."""
+    path = SHARED_DATA / name
+    if not path.exists():
+        pytest.skip(f"{name} not found in {SHARED_DATA} (shared datasets absent)")
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _seed_everything():
+    """Every test starts from the same global random state."""
+    random.seed(0)
+    np.random.seed(0)
+    yield
