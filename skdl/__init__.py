@@ -15,12 +15,14 @@ __version__ = "0.1.0.dev0"
 _LAZY = {
     "MLPClassifier": "skdl.mlp",
     "MLPRegressor": "skdl.mlp",
+    "plot_history": "skdl.plotting",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
     from .mlp import MLPClassifier, MLPRegressor  # noqa: F401
+    from .plotting import plot_history  # noqa: F401
 
 
 def __getattr__(name: str):

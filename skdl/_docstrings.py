@@ -60,7 +60,9 @@ tol : float, default=1e-4
         loss, or validation score with ``early_stopping``).""",
     "verbose": """\
 verbose : bool or int, default=False
-        Print one line of metrics per epoch.""",
+        0/False: print nothing at all (backend start-up logs included).
+        1/True: a progress bar over epochs with the latest metrics (redraws
+        in a terminal and in notebooks). 2: one line of metrics per epoch.""",
     "warm_start": """\
 warm_start : bool, default=False
         Reuse the fitted network and continue training on the next ``fit``.""",
@@ -77,7 +79,8 @@ early_stopping : bool, default=False
         validation score stops improving, and keep the best weights.""",
     "validation_fraction": """\
 validation_fraction : float, default=0.1
-        Share of the training rows held out for early stopping.""",
+        Share of the training rows held out for early stopping (or for
+        callbacks that monitor a ``val_`` metric).""",
     "beta_1": """\
 beta_1 : float, default=0.9
         Adam's first-moment decay.""",
@@ -99,9 +102,18 @@ dropout : float or array-like of float, default=0.0
         Dropout rate after each hidden layer: one rate for all, or one
         per layer. Active only while training.""",
     "callbacks": """\
-callbacks : list of keras.callbacks.Callback or None, default=None
-        Extra Keras callbacks. Every fit uses fresh copies, so clones and
-        parallel fits never share callback state.""",
+callbacks : list of keras.callbacks.Callback or (name, callback) pairs, \
+default=None
+        Extra Keras callbacks (``ModelCheckpoint``, ``TensorBoard``,
+        :class:`skdl.callbacks.BestModelCheckpoint`...). Every fit uses
+        fresh copies, kept afterwards in ``callbacks_``, so clones and
+        parallel fits never share callback state. Set a callback's
+        attribute with ``set_params(callbacks__<name>__<attr>=value)``
+        (GridSearchCV can tune it). A callback whose ``monitor`` starts with
+        ``val_`` makes fit hold out ``validation_fraction`` of the rows
+        (stratified, seeded) and log ``val_loss``/``val_accuracy``.
+        Callbacks with per-batch hooks make training use Keras' ``fit``
+        loop instead of the compiled epoch loop.""",
     "class_weight": """\
 class_weight : dict, 'balanced' or None, default=None
         Weights per class, multiplied into ``sample_weight``;
@@ -125,6 +137,8 @@ model_ : keras.Model
         Best validation score with ``early_stopping``, else ``None``.
     n_iter_ : int
         Epochs run.
+    callbacks_ : list of (str, keras.callbacks.Callback)
+        The callback copies used by the last fit, with their names.
     t_ : int
         Training samples seen.
     coefs_, intercepts_ : list of ndarray

@@ -16,6 +16,7 @@ Both shuffle with the estimator's own NumPy generator, so for a given
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,10 +64,18 @@ class TrainingPlan:
 
 
 def needs_batch_hooks(callbacks: list[Any]) -> bool:
-    """Whether any callback overrides a per-batch hook of ``keras.callbacks``."""
+    """Whether any callback overrides a per-batch hook of ``keras.callbacks``.
+
+    ``ModelCheckpoint`` saving once per epoch (its default) overrides the
+    hook but does nothing in it, so it does not count.
+    """
     keras = import_keras()
     base = keras.callbacks.Callback
     for cb in callbacks:
+        if isinstance(cb, keras.callbacks.ModelCheckpoint) and (
+            getattr(cb, "save_freq", None) == "epoch"
+        ):
+            continue
         for hook in _BATCH_HOOKS:
             own = getattr(type(cb), hook, None)
             if own is not None and own is not getattr(base, hook):
@@ -146,7 +155,9 @@ class _KerasEpoch:
         self.batch_size = batch_size
         # Per-batch hooks run inside fit; epoch-level ones are driven by
         # ``train`` so that they see each epoch exactly once.
-        self.batch_callbacks = [cb for cb in callbacks if needs_batch_hooks([cb])]
+        self.batch_callbacks = [
+            _BatchHooksOnly(cb) for cb in callbacks if needs_batch_hooks([cb])
+        ]
 
     def __call__(self, order: np.ndarray, epoch: int) -> dict[str, float]:
         d = self.data
@@ -223,3 +234,25 @@ def _epoch_function(model, n: int, batch_size: int):
         )
 
     return tf.function(run, reduce_retracing=True)
+
+
+@functools.cache
+def _batch_hooks_only(keras):
+    class BatchHooksOnly(keras.callbacks.Callback):
+        """Pass only per-batch events on to the wrapped callback."""
+
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def on_train_batch_begin(self, batch, logs=None):
+            self.inner.on_train_batch_begin(batch, logs)
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.inner.on_train_batch_end(batch, logs)
+
+    return BatchHooksOnly
+
+
+def _BatchHooksOnly(inner):
+    return _batch_hooks_only(import_keras())(inner)

@@ -31,12 +31,17 @@ def import_keras() -> Any:
     global _KERAS
     if _KERAS is None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        import keras
+        from ._quiet import native_stderr_silenced
 
-        if keras.backend.backend() == "tensorflow":
-            import tensorflow as tf
+        with native_stderr_silenced():
+            import keras
 
-            tf.get_logger().setLevel("ERROR")
+            if keras.backend.backend() == "tensorflow":
+                import tensorflow as tf
+
+                tf.get_logger().setLevel("ERROR")
+                # Device discovery logs too; do it now, while silenced.
+                tf.config.list_physical_devices()
         _KERAS = keras
     return _KERAS
 

@@ -76,6 +76,10 @@ class BaseKerasEstimator(BaseEstimator):
         """Return ``(train_idx, val_idx)`` or ``None`` when nothing is held out."""
         return None
 
+    def _wants_validation_score(self) -> bool:
+        """Whether to log ``val_score`` (the ``score`` metric) every epoch."""
+        return False
+
     def _after_fit(self, history: dict[str, list], callbacks: list) -> None:
         """Store family-specific fitted attributes."""
 
@@ -152,6 +156,7 @@ class BaseKerasEstimator(BaseEstimator):
             n_train_=data.n_samples,
             initial_t_=self.t_ if reuse else 0,
             partial_=partial,
+            epochs_=epochs,
         )
 
         with seeded(seed):
@@ -180,6 +185,9 @@ class BaseKerasEstimator(BaseEstimator):
         self.t_ = (self.t_ if reuse else 0) + epochs_run * data.n_samples
         if self._is_classifier():
             self.classes_ = encoder.classes_
+        for cb in callbacks:
+            cb.set_model(None)  # keep no second reference to the network
+        self.callbacks_ = callbacks
         self._after_fit(history, internal)
         return self
 
@@ -207,7 +215,7 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _make_score_fn(self, model, encoder, X, y, sw, split):
         """A function scoring ``model`` on the held-out rows, if any."""
-        if split is None:
+        if split is None or not self._wants_validation_score():
             return None
         _, val = split
         Xv, yv = X[val], y[val]

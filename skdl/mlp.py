@@ -140,12 +140,7 @@ class _BaseMLP:
                 f"'logistic', 'tanh', 'relu' or a Keras activation name; got "
                 f"{self.activation!r}."
             ) from exc
-        for cb in self.callbacks or []:
-            if not isinstance(cb, keras.callbacks.Callback):
-                raise TypeError(
-                    "The 'callbacks' parameter must be a list of "
-                    f"keras.callbacks.Callback instances; got {type(cb)}."
-                )
+        self._named_callbacks()
 
     def _hidden_sizes(self) -> tuple[int, ...]:
         sizes = self.hidden_layer_sizes
@@ -179,11 +174,85 @@ class _BaseMLP:
             batch_size = min(int(self.batch_size), n_samples)
         return self.max_iter, batch_size, self.shuffle
 
+    def _named_callbacks(self) -> list[tuple[str, object]]:
+        """``callbacks`` as ``(name, callback)`` pairs, checked."""
+        keras = import_keras()
+        pairs = []
+        for item in self.callbacks or []:
+            if isinstance(item, tuple) and len(item) == 2:
+                name, cb = item
+            else:
+                name, cb = type(item).__name__.lower(), item
+            if not isinstance(cb, keras.callbacks.Callback) or not isinstance(
+                name, str
+            ):
+                raise TypeError(
+                    "The 'callbacks' parameter must be a list of "
+                    "keras.callbacks.Callback instances or (name, callback) "
+                    f"pairs; got {item!r}."
+                )
+            pairs.append((name, cb))
+        names = [n for n, _ in pairs]
+        if len(set(names)) != len(names):
+            raise ValueError(
+                f"Callback names must be unique, got {names}; name them with "
+                "(name, callback) pairs."
+            )
+        return pairs
+
+    def set_params(self, **params):
+        """Set parameters; ``callbacks__<name>__<attr>`` sets a callback's.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, and ``callbacks__<name>__<attr>`` entries
+            that set attribute ``attr`` of the callback named ``name`` (the
+            name of a ``(name, callback)`` pair, or the lower-cased class
+            name of an unnamed callback), so ``GridSearchCV`` can tune them.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        routed = {k: v for k, v in params.items() if k.startswith("callbacks__")}
+        super().set_params(**{k: v for k, v in params.items() if k not in routed})
+        if not routed:
+            return self
+        named = dict(self._named_callbacks())
+        for key, value in routed.items():
+            _, name, attr = [*key.split("__", 2), "", ""][:3]
+            if name not in named or not attr:
+                raise ValueError(
+                    f"Cannot set {key!r}: use callbacks__<name>__<attribute> "
+                    f"with a callback name among {sorted(named)}."
+                )
+            if not hasattr(named[name], attr):
+                raise ValueError(
+                    f"Cannot set {key!r}: callback {name!r} "
+                    f"({type(named[name]).__name__}) has no attribute {attr!r}."
+                )
+            setattr(named[name], attr, value)
+        return self
+
     def _user_callbacks(self) -> list:
-        return list(self.callbacks or [])
+        return [cb for _, cb in self._named_callbacks()]
+
+    def _wants_validation_score(self) -> bool:
+        return bool(self.early_stopping)
+
+    def _needs_validation(self) -> bool:
+        """Hold out rows for early stopping or a callback watching ``val_*``."""
+        if self.early_stopping:
+            return True
+        return any(
+            str(getattr(cb, "monitor", "")).startswith("val_")
+            for cb in self._user_callbacks()
+        )
 
     def _validation_split(self, X, y, sw, seed):
-        if not self.early_stopping:
+        if not self._needs_validation():
             return None
         n = X.shape[0]
         n_val = int(np.ceil(self.validation_fraction * n))
@@ -257,7 +326,7 @@ class _BaseMLP:
         )
 
     def _extra_callbacks(self, meta, has_validation, score_fn) -> list:
-        from .callbacks.progress import EpochLogger
+        from .callbacks.progress import progress_callbacks
         from .callbacks.sklearn_controls import SklearnControls
 
         controls = SklearnControls(
@@ -272,15 +341,14 @@ class _BaseMLP:
             verbose=bool(self.verbose),
             adaptive_solver=self.solver == "sgd",
         )
-        extra = [controls]
-        if self.verbose:
-            extra.append(EpochLogger())
-        return extra
+        return [controls, *progress_callbacks(self.verbose, meta["epochs_"])]
 
     def _after_fit(self, history, callbacks) -> None:
         from sklearn.exceptions import ConvergenceWarning
 
         controls = callbacks[0]
+        names = [name for name, _ in self._named_callbacks()]
+        self.callbacks_ = list(zip(names, self.callbacks_, strict=True))
         self.loss_curve_ = list(self.history_.get("loss", []))
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
         if self.early_stopping:

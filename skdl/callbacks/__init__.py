@@ -3,7 +3,8 @@
 Importing this package imports Keras; skdl loads it only when training.
 """
 
-from .progress import EpochLogger
+from .checkpoint import BestModelCheckpoint
+from .progress import EpochLogger, EpochProgressBar
 from .sklearn_controls import SklearnControls
 
-__all__ = ["EpochLogger", "SklearnControls"]
+__all__ = ["BestModelCheckpoint", "EpochLogger", "EpochProgressBar", "SklearnControls"]

@@ -1,4 +1,4 @@
-"""Per-epoch progress output."""
+"""Per-epoch progress output: a bar (``verbose=1``) or one line (``verbose=2``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,36 @@ from ..backend import import_keras
 
 keras = import_keras()
 
-__all__ = ["EpochLogger"]
+__all__ = ["EpochLogger", "EpochProgressBar", "progress_callbacks"]
+
+
+class EpochProgressBar(keras.callbacks.Callback):
+    """A progress bar over epochs, with the latest metrics beside it.
+
+    It uses Keras' ``Progbar``, which redraws in place in a terminal and
+    in Jupyter, and prints plain lines when output is redirected to a file.
+
+    Parameters
+    ----------
+    epochs : int
+        Number of epochs the bar counts to.
+    """
+
+    def __init__(self, epochs: int):
+        super().__init__()
+        self.epochs = epochs
+        self._bar = None
+
+    def on_train_begin(self, logs=None):
+        self._bar = keras.utils.Progbar(self.epochs, unit_name="epoch")
+
+    def on_epoch_end(self, epoch, logs=None):
+        values = [(k, float(v)) for k, v in (logs or {}).items()]
+        self._bar.update(epoch + 1, values=values, finalize=False)
+
+    def on_train_end(self, logs=None):
+        if self._bar is not None:
+            self._bar.update(self._bar._seen_so_far, finalize=True)
 
 
 class EpochLogger(keras.callbacks.Callback):
@@ -29,3 +58,12 @@ class EpochLogger(keras.callbacks.Callback):
         parts = " - ".join(f"{k}: {float(v):.6g}" for k, v in logs.items())
         out = self.stream if self.stream is not None else sys.stdout
         print(f"Epoch {epoch + 1}: {parts}", file=out, flush=True)
+
+
+def progress_callbacks(verbose: int, epochs: int) -> list:
+    """The progress callback for a ``verbose`` level (none for 0)."""
+    if not verbose:
+        return []
+    if int(verbose) == 1:
+        return [EpochProgressBar(epochs)]
+    return [EpochLogger()]
