@@ -40,6 +40,7 @@ NETWORK_DEFAULTS: dict[str, Any] = {
     "validation_fraction": 0.1,
     "dropout": 0.0,
     "verbose": False,
+    "callbacks": None,
 }
 
 
@@ -154,6 +155,7 @@ _DOC = """Bank-churn classifier on the raw customer table.
         time: change it with ``set_params`` without refitting.
     {random_state}
     {verbose}
+    {callbacks}
 
     Attributes
     ----------
@@ -212,6 +214,7 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         "threshold": [Interval(Real, 0, 1, closed="both")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "callbacks": [list, None],
     }
 
     def __init__(
@@ -233,6 +236,7 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         threshold=0.5,
         random_state=None,
         verbose=False,
+        callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -250,6 +254,7 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         self.threshold = threshold
         self.random_state = random_state
         self.verbose = verbose
+        self.callbacks = callbacks
 
     def fit(self, X, y=None, sample_weight=None):
         """Train on the raw customer table.
