@@ -199,7 +199,10 @@ def _evaluate(args: argparse.Namespace) -> int:
     for name, row in zip(names, matrix, strict=True):
         _say(f"  {name:<8}" + "".join(f"{v:>9}" for v in row))
     _say("Classification report:")
-    _say(classification_report(y, pred, labels=labels, target_names=names, digits=4))
+    report = classification_report(
+        y, pred, labels=labels, target_names=names, digits=4, zero_division=0
+    )
+    _say(report)
     if args.plots is not None:
         _save_plots(Path(args.plots), y, pred, churn, names)
     return 0
