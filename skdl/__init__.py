@@ -13,14 +13,17 @@ __version__ = "0.1.0.dev0"
 
 # public name -> module that defines it
 _LAZY = {
+    "ChurnPipeline": "skdl.pipelines",
     "MLPClassifier": "skdl.mlp",
     "MLPRegressor": "skdl.mlp",
+    "make_churn_pipeline": "skdl.pipelines",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
     from .mlp import MLPClassifier, MLPRegressor  # noqa: F401
+    from .pipelines import ChurnPipeline, make_churn_pipeline  # noqa: F401
 
 
 def __getattr__(name: str):
