@@ -211,6 +211,14 @@ def _evaluate(args: argparse.Namespace) -> int:
 def _save_plots(folder: Path, y, pred, churn, names) -> None:
     from .plotting import save_confusion_matrix, save_roc_curve
 
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise CommandError(
+            "--plots needs matplotlib; install it with `pip install matplotlib`."
+        ) from None
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"--plots {str(folder)!r} is a file, not a folder.")
     folder.mkdir(parents=True, exist_ok=True)
     cm = save_confusion_matrix(
         y,

@@ -192,6 +192,13 @@ def test_bad_data_path_and_columns(model_path, tmp_path, capsys):
     assert "Missing churn column(s) ['Exited']" in _error(capsys)
 
 
+def test_plots_path_that_is_a_file(model_path, csv_path, capsys):
+    code = cli("churn", "evaluate", "--model", model_path, "--data", csv_path,
+               "--plots", csv_path)  # fmt: skip
+    assert code == 2
+    assert "is a file, not a folder" in _error(capsys)
+
+
 @pytest.mark.parametrize(
     "argv",
     [
