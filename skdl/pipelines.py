@@ -132,7 +132,10 @@ _DOC = """Bank-churn classifier on the raw customer table.
     hidden_layer_sizes : array-like of shape (n_layers,), default=(16, 8)
         Units of each hidden layer of the network.
     {activation}
-    {solver}
+    solver : str, default='adam'
+        Optimizer: ``'adam'``, ``'sgd'`` or any Keras optimizer name such
+        as ``'rmsprop'``, with its default settings; set those (``beta_1``,
+        ``momentum``...) through :func:`make_churn_pipeline`.
     alpha : float, default=1.0
         Strength of the L2 penalty on the kernels, scaled as in sklearn
         (``0.5 * alpha * ||W||^2 / batch_size`` per batch). The churn
