@@ -13,8 +13,10 @@ __version__ = "0.1.0.dev0"
 
 # public name -> module that defines it
 _LAZY = {
+    "ChurnPipeline": "skdl.pipelines",
     "MLPClassifier": "skdl.mlp",
     "MLPRegressor": "skdl.mlp",
+    "make_churn_pipeline": "skdl.pipelines",
     "plot_history": "skdl.plotting",
 }
 
@@ -22,6 +24,7 @@ __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
     from .mlp import MLPClassifier, MLPRegressor  # noqa: F401
+    from .pipelines import ChurnPipeline, make_churn_pipeline  # noqa: F401
     from .plotting import plot_history  # noqa: F401
 
 

@@ -1,8 +1,15 @@
-"""The ``skdl`` command.
+"""The ``skdl`` command (also ``python -m skdl``).
+
+``skdl churn train|evaluate|predict`` is the bank-churn job: train a
+:class:`~skdl.pipelines.ChurnPipeline` on a churn CSV (or built-in synthetic
+customers), score a saved model, predict new customers.
 
 ``skdl demo`` trains an :class:`~skdl.MLPClassifier` in a scikit-learn
 pipeline on the bundled breast-cancer data and prints its cross-validated
 accuracy.
+
+Mistakes in the call (a bad path, bad JSON, missing columns) print one line
+``skdl: error: ...`` and exit with status 2, without a traceback.
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+
+from ._churn_cli import CommandError, add_churn_parser
 
 __all__ = ["main"]
 
@@ -45,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="skdl", description="scikit-learn compatible deep learning."
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    add_churn_parser(sub)
     demo = sub.add_parser("demo", help="cross-validate an MLP on bundled data")
     demo.add_argument("--folds", type=int, default=5, help="CV folds (default 5)")
     demo.add_argument("--epochs", type=int, default=200, help="epochs (default 200)")
@@ -56,12 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``skdl`` command; return its exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, or a usage error already printed
+        return 0 if exc.code is None else int(exc.code)
     try:
         return int(args.func(args))
-    except (ValueError, TypeError, OSError) as exc:
+    except (CommandError, ValueError, TypeError, OSError) as exc:
         print(f"skdl: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("skdl: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

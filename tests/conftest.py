@@ -11,8 +11,12 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-# The real tutorial datasets live beside the checkout (never committed).
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# The real tutorial datasets live beside the checkout (never committed);
+# SKDL_SHARED_DATA points elsewhere (a checkout in another place).
+SHARED_DATA = Path(
+    os.environ.get("SKDL_SHARED_DATA")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
 
 
 def shared_file(name: str) -> Path:

@@ -11,6 +11,9 @@ FAST = {
     "MLPRegressor": dict(
         hidden_layer_sizes=(16,), max_iter=80, learning_rate_init=0.01, random_state=0
     ),
+    "ChurnPipeline": dict(
+        hidden_layer_sizes=(8,), max_iter=15, learning_rate_init=0.01, random_state=0
+    ),
 }
 
 
