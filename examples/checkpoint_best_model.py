@@ -10,13 +10,16 @@ best weights at the end. A Keras ``ModelCheckpoint`` works the same way in
 
 from __future__ import annotations
 
-import keras
 from _util import epochs, output_path
 from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import scale
 
 from skdl import MLPClassifier
+from skdl.backend import import_keras
 from skdl.callbacks import BestModelCheckpoint
+
+# Keras through skdl: loaded once, without the backend's start-up log lines.
+keras = import_keras()
 
 X, y = load_breast_cancer(return_X_y=True)
 folder = output_path("checkpoints")

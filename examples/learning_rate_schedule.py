@@ -9,13 +9,16 @@ updates is ``0.1 / (1 + 1e-4 * t)``.
 
 from __future__ import annotations
 
-import keras
 import numpy as np
 from _util import epochs
 from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import scale
 
 from skdl import MLPClassifier
+from skdl.backend import import_keras
+
+# Keras through skdl: loaded once, without the backend's start-up log lines.
+keras = import_keras()
 
 X, y = load_breast_cancer(return_X_y=True)
 X = scale(X)
@@ -23,8 +26,14 @@ decay = keras.optimizers.schedules.InverseTimeDecay(
     initial_learning_rate=0.1, decay_steps=1, decay_rate=1e-4
 )
 model = MLPClassifier(
-    (34,), solver="sgd", momentum=0.9, nesterovs_momentum=False,
-    learning_rate=decay, batch_size=28, max_iter=epochs(50, 3), random_state=7,
+    (34,),
+    solver="sgd",
+    momentum=0.9,
+    nesterovs_momentum=False,
+    learning_rate=decay,
+    batch_size=28,
+    max_iter=epochs(50, 3),
+    random_state=7,
 ).fit(X, y)
 steps = int(model.model_.optimizer.iterations)
 print(f"time-based decay: {steps} updates, rate now {float(decay(steps)):.5f}")
@@ -32,9 +41,15 @@ print(f"accuracy {model.score(X, y):.3f}")
 
 for mode in ("invscaling", "adaptive"):
     m = MLPClassifier(
-        (34,), solver="sgd", learning_rate=mode, learning_rate_init=0.1,
-        max_iter=epochs(50, 3), random_state=7,
+        (34,),
+        solver="sgd",
+        learning_rate=mode,
+        learning_rate_init=0.1,
+        max_iter=epochs(50, 3),
+        random_state=7,
     ).fit(X, y)
     rate = float(np.asarray(m.model_.optimizer.learning_rate))
-    print(f"{mode:10}: {m.n_iter_} epochs, final rate {rate:.5f}, "
-          f"accuracy {m.score(X, y):.3f}")
+    print(
+        f"{mode:10}: {m.n_iter_} epochs, final rate {rate:.5f}, "
+        f"accuracy {m.score(X, y):.3f}"
+    )

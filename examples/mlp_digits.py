@@ -1,6 +1,6 @@
 """An MLP on handwritten digits (sklearn's 8x8 images, flattened).
 
-    python examples/mlp_digits.py
+python examples/mlp_digits.py
 """
 
 from __future__ import annotations

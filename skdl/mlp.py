@@ -368,7 +368,7 @@ class _BaseMLP:
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                 "reached and the optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
 
     # -- sklearn-style views of the network --------------------------------------
