@@ -30,6 +30,7 @@ root_doc = "index"
 exclude_patterns = ["_build"]
 myst_heading_anchors = 3
 
+templates_path = ["_templates"]
 autosummary_generate = True
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
@@ -41,3 +42,22 @@ intersphinx_mapping: dict = {}
 
 html_theme = "alabaster"
 html_title = f"skdl {release}"
+
+# Members documented elsewhere: scikit-learn's generated metadata-routing
+# setters, and Keras callback hooks (their docstrings are Keras').
+autodoc_inherit_docstrings = False
+_SKIP_PREFIXES = ("on_", "set_model", "set_params")
+
+
+def _skip_member(app, what, name, obj, skip, options):
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    if what == "class" and name.startswith(_SKIP_PREFIXES) and not getattr(
+        obj, "__doc__", None
+    ):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_member)
