@@ -109,11 +109,16 @@ class BaseKerasEstimator(BaseEstimator):
         fitted = _is_fitted(self)
         reuse = fitted and (partial or getattr(self, "warm_start", False))
         snapshot = dict(self.__dict__)
+        # warm_start and partial_fit train the fitted network in place: keep
+        # a copy of its variables so an interrupted call rolls them back too.
+        variables = _capture_variables(self.model_) if reuse else []
         try:
             return self._fit_inner(X, y, sample_weight, partial, reuse, classes)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(snapshot)
+            for variable, value in variables:
+                variable.assign(value)
             raise
 
     def _check_params(self) -> None:
@@ -416,6 +421,15 @@ def _is_fitted(est) -> bool:
     except NotFittedError:
         return False
     return True
+
+
+def _capture_variables(model) -> list:
+    """``(variable, copy of its value)`` for everything training changes."""
+    variables = list(model.variables)
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None:
+        variables += list(optimizer.variables)
+    return [(v, np.array(v.numpy(), copy=True)) for v in variables]
 
 
 def _training_data(X, y_enc, sw, split) -> _engine.TrainingData:
