@@ -512,9 +512,12 @@ def _qualname(cls: type) -> str:
 def _class_key(cls: type, table: dict[str, tuple[str, str]]) -> str | None:
     for key, (module, attr) in table.items():
         # Cheap test first: only import modules the class could come from.
-        if attr == cls.__name__ and cls.__module__.startswith(module.split(".")[0]):
-            if getattr(importlib.import_module(module), attr, None) is cls:
-                return key
+        if (
+            attr == cls.__name__
+            and cls.__module__.startswith(module.split(".")[0])
+            and getattr(importlib.import_module(module), attr, None) is cls
+        ):
+            return key
     return None
 
 
