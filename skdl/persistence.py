@@ -35,7 +35,7 @@ import json
 import math
 import os
 import platform
-import tempfile
+import secrets
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping
@@ -313,18 +313,19 @@ class _Writer:
 
 
 def _write_zip(path: Path, members: dict[str, bytes]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    # Write beside the target and rename: a crash mid-write never leaves a
+    # truncated file under ``path``. (Plain ``open`` keeps the user's umask.)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with (
-            os.fdopen(fd, "wb") as fh,
+            open(tmp, "xb") as fh,
             zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf,
         ):
             for name, payload in members.items():
                 zf.writestr(name, payload)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
