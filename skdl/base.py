@@ -16,6 +16,7 @@ Families (MLP, convolutional, user-built) override a few small steps:
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ class BaseKerasEstimator(BaseEstimator):
     # -- steps a family overrides ------------------------------------------
     def _check_X(self, X: np.ndarray) -> np.ndarray:
         """Turn validated features into the network's input (float32)."""
-        return np.asarray(X, dtype=np.float32)
+        return as_float32(X)
 
     def _validate_data_kwargs(self) -> dict[str, Any]:
         return {"dtype": [np.float32, np.float64], "ensure_min_samples": 1}
@@ -125,15 +126,16 @@ class BaseKerasEstimator(BaseEstimator):
         """Checks that span several parameters (after ``_validate_params``)."""
 
     def _fit_inner(self, X, y, sample_weight, partial, reuse, classes):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=not reuse,
-            multi_output=True,
-            y_numeric=not self._is_classifier(),
-            **self._validate_data_kwargs(),
-        )
+        with _numeric_input():
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                reset=not reuse,
+                multi_output=True,
+                y_numeric=not self._is_classifier(),
+                **self._validate_data_kwargs(),
+            )
         X = self._check_X(X)
         sw = None
         if sample_weight is not None:
@@ -144,8 +146,10 @@ class BaseKerasEstimator(BaseEstimator):
             encoder = self._new_target_encoder()
             if classes is not None:
                 encoder.set_params(classes=classes)
-            encoder.fit(y, sample_weight=sw)
-        y_enc = encoder.transform(y)
+            with _numeric_input():
+                encoder.fit(y, sample_weight=sw)
+        with _numeric_input():
+            y_enc = encoder.transform(y)
         sw = self._combine_weights(sw, y, encoder)
 
         seed = self._draw_seed()
@@ -249,7 +253,8 @@ class BaseKerasEstimator(BaseEstimator):
     def _predict_network(self, X) -> np.ndarray:
         """Validate ``X`` and return the network's raw outputs."""
         check_is_fitted(self, "model_")
-        X = validate_data(self, X, reset=False, **self._validate_data_kwargs())
+        with _numeric_input():
+            X = validate_data(self, X, reset=False, **self._validate_data_kwargs())
         return _predict_raw(self.model_, self._check_X(X))
 
     # -- persistence -------------------------------------------------------------
@@ -421,6 +426,43 @@ def _is_fitted(est) -> bool:
     except NotFittedError:
         return False
     return True
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def as_float32(X) -> np.ndarray:
+    """``X`` as float32, refusing values float32 cannot hold.
+
+    Networks compute in float32; a larger magnitude would silently become
+    ``inf`` and the predictions ``nan``.
+    """
+    X = np.asarray(X)
+    if X.dtype != np.float32 and X.size:
+        largest = max(float(X.max()), -float(X.min()))
+        if largest > _FLOAT32_MAX:
+            raise ValueError(
+                f"X contains values too large for float32 (largest magnitude "
+                f"{largest:.3g}; float32, the precision networks compute in, "
+                f"holds up to {_FLOAT32_MAX:.3g}). Scale the features first, "
+                "e.g. with StandardScaler in a Pipeline."
+            )
+    return X.astype(np.float32, copy=False)
+
+
+@contextlib.contextmanager
+def _numeric_input():
+    """Say what to do when ``X`` (or a regressor's ``y``) holds text."""
+    try:
+        yield
+    except ValueError as exc:
+        if "could not convert" not in str(exc):
+            raise
+        raise ValueError(
+            f"Non-numeric data: {exc}. Networks need numbers: encode text or "
+            "categorical columns of X first (e.g. OneHotEncoder or "
+            "OrdinalEncoder in a Pipeline); a regressor's y must be numeric."
+        ) from exc
 
 
 def _capture_variables(model) -> list:
