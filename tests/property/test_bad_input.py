@@ -243,6 +243,12 @@ def test_partial_fit_with_unseen_label_is_rejected(model):
     y_new[0] = "maybe"
     with rejected(model, match="not seen when the estimator was first fitted") as clf:
         clf.partial_fit(X, y_new)
+    with rejected(model, match="not seen when the estimator was first fitted") as clf:
+        clf.set_params(warm_start=True)
+        try:
+            clf.fit(X, y_new)
+        finally:
+            clf.set_params(warm_start=False)
 
 
 def test_warm_start_with_other_columns_is_rejected(model):
