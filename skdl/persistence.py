@@ -91,7 +91,9 @@ class _FileError(ValueError):
 
 
 # -- public API ------------------------------------------------------------------
-def save(estimator: Any, path: str | os.PathLike, *, exclude: Iterable[str] = ()):
+def save(
+    estimator: Any, path: str | os.PathLike, *, exclude: Iterable[str] = ()
+) -> None:
     """Save an estimator to ``path`` in skdl's safe format.
 
     The file is a zip archive of JSON and a Keras ``.keras`` archive; loading
@@ -117,6 +119,8 @@ def save(estimator: Any, path: str | os.PathLike, *, exclude: Iterable[str] = ()
         If the class is not one the safe format knows, or a parameter or
         fitted attribute holds a value it cannot store (the message names
         it).
+    ValueError
+        If ``exclude`` names something that is not a parameter.
 
     Examples
     --------
@@ -139,7 +143,7 @@ def save(estimator: Any, path: str | os.PathLike, *, exclude: Iterable[str] = ()
             f"format holds only {sorted(ESTIMATOR_CLASSES)}. Use joblib.dump "
             "for other objects (and load such files only from trusted sources)."
         )
-    exclude = sorted(set(exclude))
+    exclude = sorted({exclude} if isinstance(exclude, str) else set(exclude))
     params = estimator.get_params(deep=False)
     unknown = [p for p in exclude if p not in params]
     if unknown:
@@ -174,7 +178,7 @@ def save(estimator: Any, path: str | os.PathLike, *, exclude: Iterable[str] = ()
     _write_zip(Path(path), {_MANIFEST: _dumps(manifest), **members})
 
 
-def load(path: str | os.PathLike, *, params: Mapping[str, Any] | None = None):
+def load(path: str | os.PathLike, *, params: Mapping[str, Any] | None = None) -> Any:
     """Load an estimator written by :func:`save`, running no code from the file.
 
     Parameters
@@ -207,6 +211,10 @@ def load(path: str | os.PathLike, *, params: Mapping[str, Any] | None = None):
         return _load(path, dict(params or {}))
     except _FileError as exc:
         raise ValueError(f"Cannot load {str(path)!r}: {exc}") from exc.__cause__
+    except RecursionError as exc:
+        raise ValueError(
+            f"Cannot load {str(path)!r}: its JSON is nested too deeply."
+        ) from exc
 
 
 # -- writing --------------------------------------------------------------------
@@ -341,6 +349,9 @@ def _load(path: Path, params: dict[str, Any]):
     if not isinstance(params_doc, dict) or not isinstance(state_doc, dict):
         raise _FileError("params.json and state.json must hold JSON objects.")
     stored = {k: reader.decode(v) for k, v in params_doc.items()}
+    unknown = sorted(set(params) - set(cls._get_param_names()))
+    if unknown:
+        raise ValueError(f"params={unknown} names no parameter of {cls.__name__}.")
     try:
         estimator = cls(**{**stored, **params})
     except TypeError as exc:

@@ -389,3 +389,22 @@ def test_importing_skdl_save_does_not_import_tensorflow():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_exclude_accepts_one_name_and_load_checks_param_names(fitted, tmp_path):
+    keras = import_keras()
+    est = clone(fitted["binary"][0]).set_params(
+        callbacks=[keras.callbacks.TerminateOnNaN()]
+    )
+    skdl.save(est, tmp_path / "e.skdl", exclude="callbacks")
+    with pytest.raises(ValueError, match=r"params=\['calbacks'\] names no parameter"):
+        skdl.load(tmp_path / "e.skdl", params={"calbacks": []})
+
+
+def test_deeply_nested_json_is_refused(saved_bytes, tmp_path):
+    members = _members(saved_bytes)
+    deep = b'{"__tuple__": [' * 5000 + b"1" + b"]}" * 5000
+    members["params.json"] = b'{"alpha": ' + deep + b"}"
+    path = _rezip(tmp_path / "deep.skdl", members)
+    with pytest.raises(ValueError, match=r"deep\.skdl.*(nested too deeply|JSON)"):
+        skdl.load(path)
