@@ -226,16 +226,19 @@ class _Writer:
         self.blobs: dict[str, bytes] = {}
 
     def encode(self, value: Any, where: str, param: str | None = None) -> Any:
+        # NumPy scalars first: np.float64 and np.str_ subclass float and str,
+        # and must come back as the same type.
+        if isinstance(value, np.generic):
+            return {"__npscalar__": self._array(np.asarray(value), where, param)}
         if value is None or isinstance(value, bool | str):
-            return value
+            return str(value) if isinstance(value, str) else value
         if isinstance(value, int):
             return int(value)
         if isinstance(value, float):
+            value = float(value)
             return value if math.isfinite(value) else {"__float__": repr(value)}
         if isinstance(value, np.ndarray):
             return {"__ndarray__": self._array(value, where, param)}
-        if isinstance(value, np.generic):
-            return {"__npscalar__": self._array(np.asarray(value), where, param)}
         if isinstance(value, np.dtype):
             return {"__dtype__": _dtype_str(value, where)}
         if isinstance(value, list | tuple):

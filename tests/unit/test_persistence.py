@@ -333,6 +333,7 @@ _leaves = (
     | st.floats(allow_nan=True)
     | st.text(max_size=5)
     | _arrays
+    | _arrays.map(lambda a: a.reshape(-1)[0] if a.size else np.float32(1.5))
 )
 _values = st.recursive(
     _leaves,
@@ -353,6 +354,8 @@ def _same(a, b) -> bool:
             and a.shape == b.shape
             and a.tobytes() == b.tobytes()
         )
+    if isinstance(a, np.generic):
+        return type(a) is type(b) and a.tobytes() == b.tobytes()
     if isinstance(a, float) and np.isnan(a):
         return isinstance(b, float) and np.isnan(b)
     if isinstance(a, list | tuple):
