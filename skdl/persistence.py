@@ -108,10 +108,12 @@ def save(
     path : str or path-like
         Where to write (``.skdl`` is the suggested suffix).
     exclude : iterable of str, default=()
-        Parameters to leave out, for values the safe format cannot hold
-        (Keras callback objects, build functions). They load as their
+        Parameters (or fitted attributes) to leave out, for values the safe
+        format cannot hold (Keras callback objects, build functions).
+        Leaving out a parameter also leaves out its fitted counterpart
+        (``callbacks`` -> ``callbacks_``). Left-out parameters load as their
         defaults unless given back through ``load(..., params=...)``;
-        predictions do not depend on them.
+        left-out attributes are absent. Predictions do not depend on them.
 
     Raises
     ------
@@ -120,7 +122,7 @@ def save(
         fitted attribute holds a value it cannot store (the message names
         it).
     ValueError
-        If ``exclude`` names something that is not a parameter.
+        If ``exclude`` names neither a parameter nor a fitted attribute.
 
     Examples
     --------
@@ -145,21 +147,26 @@ def save(
         )
     exclude = sorted({exclude} if isinstance(exclude, str) else set(exclude))
     params = estimator.get_params(deep=False)
-    unknown = [p for p in exclude if p not in params]
+    state = {k: v for k, v in estimator.__getstate__().items() if k not in params}
+    unknown = [p for p in exclude if p not in params and p not in state]
     if unknown:
         raise ValueError(
-            f"exclude={unknown} names no parameter of {type(estimator).__name__}."
+            f"exclude={unknown} names no parameter or fitted attribute of "
+            f"{type(estimator).__name__}."
         )
+    # Leaving out a parameter also leaves out its fitted counterpart
+    # (``callbacks`` -> ``callbacks_``, the copies used in fit).
+    dropped = set(exclude) | {f"{p}_" for p in exclude if p in params}
     writer = _Writer(type(estimator).__name__)
     params_doc = {
         key: writer.encode(value, f"parameter {key!r}", param=key)
         for key, value in params.items()
-        if key not in exclude
+        if key not in dropped
     }
-    state = {k: v for k, v in estimator.__getstate__().items() if k not in params}
     state_doc = {
-        key: writer.encode(value, f"fitted attribute {key!r}")
+        key: writer.encode(value, f"fitted attribute {key!r}", param=key)
         for key, value in state.items()
+        if key not in dropped
     }
     members = {
         _PARAMS: _dumps(params_doc),
@@ -310,16 +317,19 @@ class _Writer:
             f"Cannot save {self.owner}: {where} holds a {_qualname(type(value))}, "
             "which the safe format cannot store."
         )
-        if param is not None:
+        if param is None:
+            return msg + " Teach skdl.persistence an encoding for this type."
+        if param.endswith("_"):
             return msg + (
-                f" Leave it out with skdl.save(..., exclude=[{param!r}]) (it "
-                "does not affect predictions; give it back with "
-                f"skdl.load(..., params={{{param!r}: ...}})), or use "
-                "joblib.dump for files you only load yourself."
+                f" If predictions do not depend on it, leave it out with "
+                f"skdl.save(..., exclude=[{param!r}]); or use joblib.dump "
+                "for files you only load yourself."
             )
         return msg + (
-            " Drop caches in __getstate__, or teach skdl.persistence an "
-            "encoding for this type."
+            f" Leave it out with skdl.save(..., exclude=[{param!r}]) (it "
+            "does not affect predictions; give it back with "
+            f"skdl.load(..., params={{{param!r}: ...}})), or use "
+            "joblib.dump for files you only load yourself."
         )
 
 

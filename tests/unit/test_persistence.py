@@ -411,3 +411,16 @@ def test_deeply_nested_json_is_refused(saved_bytes, tmp_path):
     path = _rezip(tmp_path / "deep.skdl", members)
     with pytest.raises(ValueError, match=r"deep\.skdl.*(nested too deeply|JSON)"):
         skdl.load(path)
+
+
+def test_excluding_callbacks_also_leaves_out_the_fitted_copies(tmp_path):
+    keras = import_keras()
+    X = _X()
+    est = fast(MLPClassifier, max_iter=3, callbacks=[keras.callbacks.TerminateOnNaN()])
+    est.fit(X, X[:, 0] > 0)
+    assert est.callbacks_
+    skdl.save(est, tmp_path / "cb.skdl", exclude=["callbacks"])
+    loaded = skdl.load(tmp_path / "cb.skdl")
+    assert loaded.callbacks is None
+    assert not hasattr(loaded, "callbacks_")
+    np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
