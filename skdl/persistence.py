@@ -52,6 +52,7 @@ FORMAT_VERSION = 1
 
 #: Estimators that may be the top object of a file: name -> (module, attr).
 ESTIMATOR_CLASSES: dict[str, tuple[str, str]] = {
+    "skdl.ChurnPipeline": ("skdl.pipelines", "ChurnPipeline"),
     "skdl.MLPClassifier": ("skdl.mlp", "MLPClassifier"),
     "skdl.MLPRegressor": ("skdl.mlp", "MLPRegressor"),
 }
@@ -66,6 +67,8 @@ COMPONENT_CLASSES: dict[str, tuple[str, str]] = {
         "skdl.preprocessing.targets",
         "RegressorTargetEncoder",
     ),
+    "sklearn.compose.ColumnTransformer": ("sklearn.compose", "ColumnTransformer"),
+    "sklearn.pipeline.Pipeline": ("sklearn.pipeline", "Pipeline"),
     "sklearn.preprocessing.LabelEncoder": ("sklearn.preprocessing", "LabelEncoder"),
     "sklearn.preprocessing.StandardScaler": (
         "sklearn.preprocessing",
@@ -84,6 +87,8 @@ _PARAMS = "params.json"
 _STATE = "state.json"
 _MODEL_KEY = "_model_keras_bytes"
 _RAW_KINDS = set("biufcSUmM")
+# Python types that parameters may hold (e.g. ``OneHotEncoder(dtype=float)``).
+_PY_TYPES = {t.__name__: t for t in (bool, int, float, complex, str, bytes, object)}
 
 
 class _FileError(ValueError):
@@ -268,6 +273,10 @@ class _Writer:
             return {"__slice__": [self.encode(p, where, param) for p in parts]}
         if isinstance(value, bytes | bytearray):
             return {"__bytes__": self._blob(bytes(value))}
+        if isinstance(value, type) and issubclass(value, np.generic):
+            return {"__nptype__": _dtype_str(np.dtype(value), where)}
+        if isinstance(value, type) and value in _PY_TYPES.values():
+            return {"__pytype__": value.__name__}
         encoded = self._object(value, where, param)
         if encoded is None:
             raise TypeError(self._refusal(value, where, param))
@@ -482,6 +491,12 @@ class _Reader:
             raise _FileError(f"member {body!r} is missing.")
         return self.members[body]
 
+    def _nptype(self, body):
+        return _parse_dtype(body).type
+
+    def _pytype(self, body):
+        return _PY_TYPES[body]
+
     def _npscalar(self, body):
         return self._ndarray(body)[()]
 
@@ -519,6 +534,8 @@ class _Reader:
         "__dtype__": _dtype,
         "__bytes__": _bytes,
         "__npscalar__": _npscalar,
+        "__nptype__": _nptype,
+        "__pytype__": _pytype,
         "__ndarray__": _ndarray,
         "__estimator__": _estimator,
         "__keras__": _keras,

@@ -5,7 +5,8 @@ are stored::
 
     python tests/data/make_artifacts.py
 
-It writes ``tests/data/compat/<skdl version>/``: each model in skdl's safe
+It writes ``tests/data/compat/<skdl version>/``: small MLP classifiers and
+regressor and a ChurnPipeline, each in skdl's safe
 format (``.skdl``) and as a joblib pickle (``.joblib``), plus ``cases.npz``
 with the inputs and the predictions the models gave when they were saved.
 ``tests/unit/test_compat_artifacts.py`` loads every version folder found
@@ -21,12 +22,14 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import skdl  # noqa: E402
-from skdl import MLPClassifier, MLPRegressor  # noqa: E402
+from skdl import ChurnPipeline, MLPClassifier, MLPRegressor  # noqa: E402
+from skdl.datasets import make_churn  # noqa: E402
 
 SMALL = dict(hidden_layer_sizes=(6,), max_iter=20, learning_rate_init=0.02)
 
@@ -56,7 +59,19 @@ def main() -> Path:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ConvergenceWarning of tiny fits
         models = _models(X)
+        churn = make_churn(n_samples=120, random_state=0)
+        X_churn = churn.drop(columns=["Exited"])
+        models["churn_pipeline"] = ChurnPipeline(
+            hidden_layer_sizes=(4,), max_iter=10, random_state=3
+        ).fit(X_churn, churn["Exited"])
+    # The churn table is stored column by column (npz holds plain arrays).
+    cases["churn__columns"] = np.array(X_churn.columns, dtype=str)
+    for col in X_churn.columns:
+        values = X_churn[col].to_numpy()
+        numeric = pd.api.types.is_numeric_dtype(X_churn[col])
+        cases[f"churn__X__{col}"] = values if numeric else values.astype(str)
     for name, est in models.items():
+        X = X_churn if name == "churn_pipeline" else cases["X"]
         skdl.save(est, out / f"{name}.skdl")
         joblib.dump(est, out / f"{name}.joblib", compress=3)
         cases[f"{name}__predict"] = est.predict(X)

@@ -424,3 +424,20 @@ def test_excluding_callbacks_also_leaves_out_the_fitted_copies(tmp_path):
     assert loaded.callbacks is None
     assert not hasattr(loaded, "callbacks_")
     np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
+
+
+def test_churn_pipeline_round_trips(tmp_path):
+    from skdl import ChurnPipeline
+    from skdl.datasets import make_churn
+
+    churn = make_churn(n_samples=150, random_state=1)
+    X = churn.drop(columns=["Exited"])
+    est = ChurnPipeline(hidden_layer_sizes=(4,), max_iter=5, random_state=0)
+    est.fit(X, churn["Exited"])
+    skdl.save(est, tmp_path / "churn.skdl")
+    loaded = skdl.load(tmp_path / "churn.skdl")
+    assert type(loaded) is ChurnPipeline
+    np.testing.assert_array_equal(loaded.predict_proba(X), est.predict_proba(X))
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+    one = X.iloc[0].to_dict()
+    np.testing.assert_array_equal(loaded.predict(one), est.predict(one))
