@@ -28,11 +28,8 @@ dropped in ``__getstate__`` (as pickling needs anyway).
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import importlib
 import json
-import math
 import os
 import platform
 import secrets
@@ -43,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ._codec import FormatError, Reader, Writer, class_key, qualname, resolve
 
 __all__ = ["COMPONENT_CLASSES", "ESTIMATOR_CLASSES", "FORMAT_VERSION", "load", "save"]
 
@@ -86,13 +85,6 @@ _MANIFEST = "manifest.json"
 _PARAMS = "params.json"
 _STATE = "state.json"
 _MODEL_KEY = "_model_keras_bytes"
-_RAW_KINDS = set("biufcSUmM")
-# Python types that parameters may hold (e.g. ``OneHotEncoder(dtype=float)``).
-_PY_TYPES = {t.__name__: t for t in (bool, int, float, complex, str, bytes, object)}
-
-
-class _FileError(ValueError):
-    """A problem with the file's content (turned into a message naming it)."""
 
 
 # -- public API ------------------------------------------------------------------
@@ -143,10 +135,10 @@ def save(
     >>> bool(np.array_equal(same.predict_proba(X), clf.predict_proba(X)))
     True
     """
-    name = _class_key(type(estimator), ESTIMATOR_CLASSES)
+    name = class_key(type(estimator), ESTIMATOR_CLASSES)
     if name is None:
         raise TypeError(
-            f"skdl.save cannot store a {_qualname(type(estimator))}: the safe "
+            f"skdl.save cannot store a {qualname(type(estimator))}: the safe "
             f"format holds only {sorted(ESTIMATOR_CLASSES)}. Use joblib.dump "
             "for other objects (and load such files only from trusted sources)."
         )
@@ -162,7 +154,7 @@ def save(
     # Leaving out a parameter also leaves out its fitted counterpart
     # (``callbacks`` -> ``callbacks_``, the copies used in fit).
     dropped = set(exclude) | {f"{p}_" for p in exclude if p in params}
-    writer = _Writer(type(estimator).__name__)
+    writer = Writer(type(estimator).__name__, _all_classes())
     params_doc = {
         key: writer.encode(value, f"parameter {key!r}", param=key)
         for key, value in params.items()
@@ -221,125 +213,12 @@ def load(path: str | os.PathLike, *, params: Mapping[str, Any] | None = None) ->
     path = Path(path)
     try:
         return _load(path, dict(params or {}))
-    except _FileError as exc:
+    except FormatError as exc:
         raise ValueError(f"Cannot load {str(path)!r}: {exc}") from exc.__cause__
     except RecursionError as exc:
         raise ValueError(
             f"Cannot load {str(path)!r}: its JSON is nested too deeply."
         ) from exc
-
-
-# -- writing --------------------------------------------------------------------
-class _Writer:
-    """Encode Python values as tagged JSON; ``bytes`` become zip members."""
-
-    def __init__(self, owner: str):
-        self.owner = owner
-        self.blobs: dict[str, bytes] = {}
-
-    def encode(self, value: Any, where: str, param: str | None = None) -> Any:
-        # NumPy scalars first: np.float64 and np.str_ subclass float and str,
-        # and must come back as the same type.
-        if isinstance(value, np.generic):
-            return {"__npscalar__": self._array(np.asarray(value), where, param)}
-        if value is None or isinstance(value, bool | str):
-            return str(value) if isinstance(value, str) else value
-        if isinstance(value, int):
-            return int(value)
-        if isinstance(value, float):
-            value = float(value)
-            return value if math.isfinite(value) else {"__float__": repr(value)}
-        if isinstance(value, np.ndarray):
-            return {"__ndarray__": self._array(value, where, param)}
-        if isinstance(value, np.dtype):
-            return {"__dtype__": _dtype_str(value, where)}
-        if isinstance(value, list | tuple):
-            items = [
-                self.encode(v, f"{where}[{i}]", param) for i, v in enumerate(value)
-            ]
-            return items if isinstance(value, list) else {"__tuple__": items}
-        if isinstance(value, dict):
-            return {
-                "__dict__": [
-                    [
-                        self.encode(k, f"{where} key", param),
-                        self.encode(v, f"{where}[{k!r}]", param),
-                    ]
-                    for k, v in value.items()
-                ]
-            }
-        if isinstance(value, slice):
-            parts = (value.start, value.stop, value.step)
-            return {"__slice__": [self.encode(p, where, param) for p in parts]}
-        if isinstance(value, bytes | bytearray):
-            return {"__bytes__": self._blob(bytes(value))}
-        if isinstance(value, type) and issubclass(value, np.generic):
-            return {"__nptype__": _dtype_str(np.dtype(value), where)}
-        if isinstance(value, type) and value in _PY_TYPES.values():
-            return {"__pytype__": value.__name__}
-        encoded = self._object(value, where, param)
-        if encoded is None:
-            raise TypeError(self._refusal(value, where, param))
-        return encoded
-
-    def _array(self, arr: np.ndarray, where: str, param) -> dict:
-        doc = {"dtype": _dtype_str(arr.dtype, where), "shape": list(arr.shape)}
-        if arr.dtype.kind == "O":
-            flat = [self.encode(v, f"{where} element", param) for v in arr.ravel()]
-            doc["items"] = flat
-        else:
-            raw = np.ascontiguousarray(arr).tobytes()
-            doc["data"] = base64.b64encode(raw).decode("ascii")
-        return doc
-
-    def _blob(self, payload: bytes) -> str:
-        n = sum(1 for k in self.blobs if k.startswith("model"))
-        name = "model.keras" if n == 0 else f"model_{n}.keras"
-        self.blobs[name] = payload
-        return name
-
-    def _object(self, value: Any, where: str, param) -> dict | None:
-        key = _class_key(type(value), {**ESTIMATOR_CLASSES, **COMPONENT_CLASSES})
-        if key is not None:
-            state = value.__getstate__()
-            return {
-                "__estimator__": {
-                    "class": key,
-                    "state": {
-                        k: self.encode(v, f"{where}.{k}", param)
-                        for k, v in state.items()
-                    },
-                }
-            }
-        if _is_lr_schedule(value):
-            keras = _keras()
-            config = keras.saving.serialize_keras_object(value)
-            try:
-                json.dumps(config, allow_nan=False)
-            except (TypeError, ValueError):
-                return None
-            return {"__keras__": config}
-        return None
-
-    def _refusal(self, value: Any, where: str, param: str | None) -> str:
-        msg = (
-            f"Cannot save {self.owner}: {where} holds a {_qualname(type(value))}, "
-            "which the safe format cannot store."
-        )
-        if param is None:
-            return msg + " Teach skdl.persistence an encoding for this type."
-        if param.endswith("_"):
-            return msg + (
-                f" If predictions do not depend on it, leave it out with "
-                f"skdl.save(..., exclude=[{param!r}]); or use joblib.dump "
-                "for files you only load yourself."
-            )
-        return msg + (
-            f" Leave it out with skdl.save(..., exclude=[{param!r}]) (it "
-            "does not affect predictions; give it back with "
-            f"skdl.load(..., params={{{param!r}: ...}})), or use "
-            "joblib.dump for files you only load yourself."
-        )
 
 
 def _write_zip(path: Path, members: dict[str, bytes]) -> None:
@@ -364,12 +243,12 @@ def _load(path: Path, params: dict[str, Any]):
     members = _read_zip(path)
     manifest = _json(members, _MANIFEST)
     _check_manifest(manifest, members)
-    cls = _resolve(manifest.get("estimator"), ESTIMATOR_CLASSES)
-    reader = _Reader(members)
+    cls = resolve(manifest.get("estimator"), ESTIMATOR_CLASSES)
+    reader = Reader(members, _all_classes())
     params_doc = _json(members, _PARAMS)
     state_doc = _json(members, _STATE)
     if not isinstance(params_doc, dict) or not isinstance(state_doc, dict):
-        raise _FileError("params.json and state.json must hold JSON objects.")
+        raise FormatError("params.json and state.json must hold JSON objects.")
     stored = {k: reader.decode(v) for k, v in params_doc.items()}
     unknown = sorted(set(params) - set(cls._get_param_names()))
     if unknown:
@@ -377,14 +256,14 @@ def _load(path: Path, params: dict[str, Any]):
     try:
         estimator = cls(**{**stored, **params})
     except TypeError as exc:
-        raise _FileError(
+        raise FormatError(
             f"its parameters do not fit {cls.__name__} of this skdl ({exc})."
         ) from exc
     state = {k: reader.decode(v) for k, v in state_doc.items()}
     try:
         estimator.__setstate__({**estimator.__dict__, **state})
     except Exception as exc:
-        raise _FileError(
+        raise FormatError(
             f"its fitted state (Keras network loaded in safe mode) could not "
             f"be restored ({type(exc).__name__}: {exc})."
         ) from exc
@@ -397,7 +276,7 @@ def _read_zip(path: Path) -> dict[str, bytes]:
     with open(path, "rb") as fh:
         magic = fh.read(4)
     if magic != b"PK\x03\x04":
-        raise _FileError(
+        raise FormatError(
             "it is not an skdl file (not a zip archive; skdl.save writes zip "
             "archives). Files from joblib.dump or pickle load with joblib.load, "
             "from trusted sources only."
@@ -406,7 +285,7 @@ def _read_zip(path: Path) -> dict[str, bytes]:
         with zipfile.ZipFile(path) as zf:
             return {info.filename: zf.read(info) for info in zf.infolist()}
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-        raise _FileError(
+        raise FormatError(
             "the file is truncated or corrupted (its zip archive cannot be "
             f"read: {exc}). Save the estimator again with skdl.save."
         ) from exc
@@ -415,131 +294,34 @@ def _read_zip(path: Path) -> dict[str, bytes]:
 def _json(members: dict[str, bytes], name: str) -> Any:
     if name not in members:
         what = "an skdl file" if name == _MANIFEST else "a complete skdl file"
-        raise _FileError(f"it is not {what} (no {name} inside).")
+        raise FormatError(f"it is not {what} (no {name} inside).")
     try:
         return json.loads(members[name].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _FileError(f"{name} is not valid JSON ({exc}).") from exc
+        raise FormatError(f"{name} is not valid JSON ({exc}).") from exc
 
 
 def _check_manifest(manifest: Any, members: dict[str, bytes]) -> None:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
-        raise _FileError("it is not an skdl file (its manifest has another format).")
+        raise FormatError("it is not an skdl file (its manifest has another format).")
     version = manifest.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise _FileError(f"its format version {version!r} is not an integer.")
+        raise FormatError(f"its format version {version!r} is not an integer.")
     if version > FORMAT_VERSION:
         written = manifest.get("versions", {}).get("skdl", "a newer version")
-        raise _FileError(
+        raise FormatError(
             f"it was written by skdl {written} in format version {version}, "
             f"but this skdl ({_skdl_version()}) reads format versions up to "
             f"{FORMAT_VERSION}. Upgrade skdl to load it."
         )
     checksums = manifest.get("members")
     if not isinstance(checksums, dict):
-        raise _FileError("its manifest lists no members.")
+        raise FormatError("its manifest lists no members.")
     for name, digest in checksums.items():
         if name not in members:
-            raise _FileError(f"member {name!r} listed in the manifest is missing.")
+            raise FormatError(f"member {name!r} listed in the manifest is missing.")
         if hashlib.sha256(members[name]).hexdigest() != digest:
-            raise _FileError(f"member {name!r} is corrupted (checksum mismatch).")
-
-
-class _Reader:
-    """Rebuild Python values from the tagged JSON written by :class:`_Writer`."""
-
-    def __init__(self, members: dict[str, bytes]):
-        self.members = members
-
-    def decode(self, doc: Any) -> Any:
-        if doc is None or isinstance(doc, bool | int | float | str):
-            return doc
-        if isinstance(doc, list):
-            return [self.decode(v) for v in doc]
-        if not isinstance(doc, dict) or len(doc) != 1:
-            raise _FileError(f"unexpected JSON value {_short(doc)}.")
-        ((tag, body),) = doc.items()
-        method = self._TAGS.get(tag)
-        if method is None:
-            raise _FileError(f"unknown tag {tag!r}.")
-        try:
-            return method(self, body)
-        except _FileError:
-            raise
-        except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            raise _FileError(f"bad {tag} entry {_short(body)} ({exc}).") from exc
-
-    def _float(self, body):
-        if body not in ("nan", "inf", "-inf"):
-            raise ValueError("not a special float")
-        return float(body)
-
-    def _tuple(self, body):
-        return tuple(self.decode(v) for v in body)
-
-    def _dict(self, body):
-        return {_hashable(self.decode(k)): self.decode(v) for k, v in body}
-
-    def _slice(self, body):
-        return slice(*(self.decode(v) for v in body))
-
-    def _dtype(self, body):
-        return _parse_dtype(body)
-
-    def _bytes(self, body):
-        if body not in self.members:
-            raise _FileError(f"member {body!r} is missing.")
-        return self.members[body]
-
-    def _nptype(self, body):
-        return _parse_dtype(body).type
-
-    def _pytype(self, body):
-        return _PY_TYPES[body]
-
-    def _npscalar(self, body):
-        return self._ndarray(body)[()]
-
-    def _ndarray(self, body):
-        dtype = _parse_dtype(body["dtype"])
-        shape = tuple(int(n) for n in body["shape"])
-        if dtype.kind == "O":
-            items = [self.decode(v) for v in body["items"]]
-            arr = np.empty(len(items), dtype=object)
-            arr[:] = items
-            return arr.reshape(shape)
-        raw = base64.b64decode(body["data"], validate=True)
-        if len(raw) != math.prod(shape) * dtype.itemsize:
-            raise ValueError(f"{len(raw)} bytes do not fill shape {shape}")
-        return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
-
-    def _estimator(self, body):
-        cls = _resolve(body["class"], {**ESTIMATOR_CLASSES, **COMPONENT_CLASSES})
-        obj = cls.__new__(cls)
-        obj.__setstate__({k: self.decode(v) for k, v in body["state"].items()})
-        return obj
-
-    def _keras(self, body):
-        keras = _keras()
-        obj = keras.saving.deserialize_keras_object(body, safe_mode=True)
-        if not _is_lr_schedule(obj):
-            raise ValueError("not a learning-rate schedule")
-        return obj
-
-    _TAGS = {
-        "__float__": _float,
-        "__tuple__": _tuple,
-        "__dict__": _dict,
-        "__slice__": _slice,
-        "__dtype__": _dtype,
-        "__bytes__": _bytes,
-        "__npscalar__": _npscalar,
-        "__nptype__": _nptype,
-        "__pytype__": _pytype,
-        "__ndarray__": _ndarray,
-        "__estimator__": _estimator,
-        "__keras__": _keras,
-    }
+            raise FormatError(f"member {name!r} is corrupted (checksum mismatch).")
 
 
 # -- helpers ----------------------------------------------------------------------
@@ -547,70 +329,8 @@ def _dumps(doc: Any) -> bytes:
     return json.dumps(doc, allow_nan=False, indent=1).encode("utf-8")
 
 
-def _qualname(cls: type) -> str:
-    return f"{cls.__module__}.{cls.__qualname__}"
-
-
-def _class_key(cls: type, table: dict[str, tuple[str, str]]) -> str | None:
-    for key, (module, attr) in table.items():
-        # Cheap test first: only import modules the class could come from.
-        if (
-            attr == cls.__name__
-            and cls.__module__.startswith(module.split(".")[0])
-            and getattr(importlib.import_module(module), attr, None) is cls
-        ):
-            return key
-    return None
-
-
-def _resolve(name: Any, table: dict[str, tuple[str, str]]) -> type:
-    if not isinstance(name, str) or name not in table:
-        raise _FileError(
-            f"it names the class {name!r}, which is not one the safe format "
-            f"loads (known: {sorted(table)})."
-        )
-    module, attr = table[name]
-    return getattr(importlib.import_module(module), attr)
-
-
-def _dtype_str(dtype: np.dtype, where: str) -> str:
-    if dtype.kind not in _RAW_KINDS and dtype.kind != "O":
-        raise TypeError(
-            f"{where} has dtype {dtype}, which the safe format cannot store."
-        )
-    return dtype.str
-
-
-def _parse_dtype(text: Any) -> np.dtype:
-    if not isinstance(text, str) or len(text) > 32:
-        raise ValueError(f"bad dtype {text!r}")
-    dtype = np.dtype(text)
-    if dtype.kind not in _RAW_KINDS and dtype.kind != "O":
-        raise ValueError(f"dtype {text!r} is not allowed")
-    return dtype
-
-
-def _hashable(key: Any) -> Any:
-    return tuple(key) if isinstance(key, list) else key
-
-
-def _short(doc: Any) -> str:
-    text = json.dumps(doc)[:80]
-    return text + ("..." if len(text) == 80 else "")
-
-
-def _keras():
-    from .backend import import_keras
-
-    return import_keras()
-
-
-def _is_lr_schedule(value: Any) -> bool:
-    module = type(value).__module__
-    if not module.startswith("keras"):
-        return False
-    keras = _keras()
-    return isinstance(value, keras.optimizers.schedules.LearningRateSchedule)
+def _all_classes() -> dict[str, tuple[str, str]]:
+    return {**ESTIMATOR_CLASSES, **COMPONENT_CLASSES}
 
 
 def _skdl_version() -> str:

@@ -19,7 +19,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 import skdl
-from skdl import MLPClassifier, MLPRegressor, persistence
+from skdl import MLPClassifier, MLPRegressor, _codec, persistence
 from skdl.backend import import_keras
 from tests.params import fast
 
@@ -376,9 +376,9 @@ def _same(a, b) -> bool:
 @given(value=_values)
 @settings(max_examples=25, deadline=None)
 def test_codec_round_trips_exactly(value):
-    writer = persistence._Writer("test")
+    writer = _codec.Writer("test", {})
     doc = json.loads(json.dumps(writer.encode(value, "value"), allow_nan=False))
-    back = persistence._Reader(writer.blobs).decode(doc)
+    back = _codec.Reader(writer.blobs, {}).decode(doc)
     assert _same(value, back)
 
 
