@@ -20,10 +20,11 @@ The format is generic over what an estimator's ``__getstate__`` returns. A
 new estimator family plugs in by (1) adding its public class to
 :data:`ESTIMATOR_CLASSES` (and any helper classes its state holds to
 :data:`COMPONENT_CLASSES`), and (2) keeping its ``__getstate__`` to values
-this module encodes: ``None``, ``bool``, ``int``, ``float``, ``str``,
-``bytes``, lists, tuples, dicts, slices, NumPy arrays, scalars and dtypes,
-Keras learning-rate schedules and allow-listed estimators. Caches are
-dropped in ``__getstate__`` (as pickling needs anyway).
+the codec (``skdl/_codec.py``) encodes: ``None``, ``bool``, ``int``,
+``float``, ``str``, ``bytes``, lists, tuples, dicts, slices, NumPy arrays,
+scalars, dtypes and scalar types, Keras learning-rate schedules and
+allow-listed estimators. Caches are dropped in ``__getstate__`` (as
+pickling needs anyway).
 """
 
 from __future__ import annotations
@@ -308,7 +309,9 @@ def _check_manifest(manifest: Any, members: dict[str, bytes]) -> None:
     if not isinstance(version, int) or isinstance(version, bool):
         raise FormatError(f"its format version {version!r} is not an integer.")
     if version > FORMAT_VERSION:
-        written = manifest.get("versions", {}).get("skdl", "a newer version")
+        versions = manifest.get("versions")
+        written = versions.get("skdl") if isinstance(versions, dict) else None
+        written = written if isinstance(written, str) else "a newer version"
         raise FormatError(
             f"it was written by skdl {written} in format version {version}, "
             f"but this skdl ({_skdl_version()}) reads format versions up to "
@@ -340,9 +343,11 @@ def _skdl_version() -> str:
 
 
 def _versions() -> dict[str, str]:
-    import keras
     import sklearn
 
+    from .backend import import_keras
+
+    keras = import_keras()
     return {
         "skdl": _skdl_version(),
         "keras": keras.__version__,
