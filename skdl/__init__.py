@@ -16,14 +16,17 @@ _LAZY = {
     "ChurnPipeline": "skdl.pipelines",
     "MLPClassifier": "skdl.mlp",
     "MLPRegressor": "skdl.mlp",
+    "load": "skdl.persistence",
     "make_churn_pipeline": "skdl.pipelines",
     "plot_history": "skdl.plotting",
+    "save": "skdl.persistence",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
     from .mlp import MLPClassifier, MLPRegressor  # noqa: F401
+    from .persistence import load, save  # noqa: F401
     from .pipelines import ChurnPipeline, make_churn_pipeline  # noqa: F401
     from .plotting import plot_history  # noqa: F401
 

@@ -16,6 +16,7 @@ Families (MLP, convolutional, user-built) override a few small steps:
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ class BaseKerasEstimator(BaseEstimator):
     # -- steps a family overrides ------------------------------------------
     def _check_X(self, X: np.ndarray) -> np.ndarray:
         """Turn validated features into the network's input (float32)."""
-        return np.asarray(X, dtype=np.float32)
+        return as_float32(X)
 
     def _validate_data_kwargs(self) -> dict[str, Any]:
         return {"dtype": [np.float32, np.float64], "ensure_min_samples": 1}
@@ -109,26 +110,32 @@ class BaseKerasEstimator(BaseEstimator):
         fitted = _is_fitted(self)
         reuse = fitted and (partial or getattr(self, "warm_start", False))
         snapshot = dict(self.__dict__)
+        # warm_start and partial_fit train the fitted network in place: keep
+        # a copy of its variables so an interrupted call rolls them back too.
+        variables = _capture_variables(self.model_) if reuse else []
         try:
             return self._fit_inner(X, y, sample_weight, partial, reuse, classes)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(snapshot)
+            for variable, value in variables:
+                variable.assign(value)
             raise
 
     def _check_params(self) -> None:
         """Checks that span several parameters (after ``_validate_params``)."""
 
     def _fit_inner(self, X, y, sample_weight, partial, reuse, classes):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=not reuse,
-            multi_output=True,
-            y_numeric=not self._is_classifier(),
-            **self._validate_data_kwargs(),
-        )
+        with _numeric_input():
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                reset=not reuse,
+                multi_output=True,
+                y_numeric=not self._is_classifier(),
+                **self._validate_data_kwargs(),
+            )
         X = self._check_X(X)
         sw = None
         if sample_weight is not None:
@@ -139,8 +146,10 @@ class BaseKerasEstimator(BaseEstimator):
             encoder = self._new_target_encoder()
             if classes is not None:
                 encoder.set_params(classes=classes)
-            encoder.fit(y, sample_weight=sw)
-        y_enc = encoder.transform(y)
+            with _numeric_input():
+                encoder.fit(y, sample_weight=sw)
+        with _numeric_input():
+            y_enc = encoder.transform(y)
         sw = self._combine_weights(sw, y, encoder)
 
         seed = self._draw_seed()
@@ -244,7 +253,8 @@ class BaseKerasEstimator(BaseEstimator):
     def _predict_network(self, X) -> np.ndarray:
         """Validate ``X`` and return the network's raw outputs."""
         check_is_fitted(self, "model_")
-        X = validate_data(self, X, reset=False, **self._validate_data_kwargs())
+        with _numeric_input():
+            X = validate_data(self, X, reset=False, **self._validate_data_kwargs())
         return _predict_raw(self.model_, self._check_X(X))
 
     # -- persistence -------------------------------------------------------------
@@ -416,6 +426,52 @@ def _is_fitted(est) -> bool:
     except NotFittedError:
         return False
     return True
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def as_float32(X) -> np.ndarray:
+    """``X`` as float32, refusing values float32 cannot hold.
+
+    Networks compute in float32; a larger magnitude would silently become
+    ``inf`` and the predictions ``nan``.
+    """
+    X = np.asarray(X)
+    if X.dtype != np.float32 and X.size:
+        largest = max(float(X.max()), -float(X.min()))
+        if largest > _FLOAT32_MAX:
+            raise ValueError(
+                f"X contains values too large for float32 (largest magnitude "
+                f"{largest:.3g}; float32, the precision networks compute in, "
+                f"holds up to {_FLOAT32_MAX:.3g}). Scale the features first, "
+                "e.g. with StandardScaler in a Pipeline."
+            )
+    return X.astype(np.float32, copy=False)
+
+
+@contextlib.contextmanager
+def _numeric_input():
+    """Say what to do when ``X`` (or a regressor's ``y``) holds text."""
+    try:
+        yield
+    except ValueError as exc:
+        if "could not convert" not in str(exc):
+            raise
+        raise ValueError(
+            f"Non-numeric data: {exc}. Networks need numbers: encode text or "
+            "categorical columns of X first (e.g. OneHotEncoder or "
+            "OrdinalEncoder in a Pipeline); a regressor's y must be numeric."
+        ) from exc
+
+
+def _capture_variables(model) -> list:
+    """``(variable, copy of its value)`` for everything training changes."""
+    variables = list(model.variables)
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None:
+        variables += list(optimizer.variables)
+    return [(v, np.array(v.numpy(), copy=True)) for v in variables]
 
 
 def _training_data(X, y_enc, sw, split) -> _engine.TrainingData:

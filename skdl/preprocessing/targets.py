@@ -204,7 +204,7 @@ class RegressorTargetEncoder(TransformerMixin, BaseEstimator):
         self.standardize = standardize
 
     def fit(self, y, X=None, sample_weight=None):
-        y = np.asarray(y, dtype=np.float64)
+        y = _finite_targets(y)
         self.ndim_ = y.ndim
         y2 = y.reshape(len(y), -1)
         self.n_outputs_ = y2.shape[1]
@@ -224,7 +224,7 @@ class RegressorTargetEncoder(TransformerMixin, BaseEstimator):
 
     def transform(self, y):
         check_is_fitted(self)
-        y2 = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+        y2 = _finite_targets(y).reshape(len(y), -1)
         if y2.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"`y` has {y2.shape[1]} target columns, but the estimator was "
@@ -236,3 +236,15 @@ class RegressorTargetEncoder(TransformerMixin, BaseEstimator):
         out = np.asarray(raw, dtype=np.float64).reshape(len(raw), -1)
         out = out * self.scale_ + self.mean_
         return out.ravel() if self.ndim_ == 1 else out
+
+
+def _finite_targets(y) -> np.ndarray:
+    """``y`` as float64, refusing NaN and infinity (some inputs pass sklearn's
+    checks with them, e.g. object arrays holding ``inf``)."""
+    y = np.asarray(y, dtype=np.float64)
+    if not np.isfinite(y).all():
+        raise ValueError(
+            "Input y contains NaN or infinity; regression targets must be "
+            "finite numbers. Drop or impute those rows first."
+        )
+    return y
