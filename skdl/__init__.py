@@ -13,6 +13,8 @@ __version__ = "0.1.0.dev0"
 
 # public name -> module that defines it
 _LAZY = {
+    "KerasClassifier": "skdl.wrappers",
+    "KerasRegressor": "skdl.wrappers",
     "MLPClassifier": "skdl.mlp",
     "MLPRegressor": "skdl.mlp",
 }
@@ -21,6 +23,7 @@ __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
     from .mlp import MLPClassifier, MLPRegressor  # noqa: F401
+    from .wrappers import KerasClassifier, KerasRegressor  # noqa: F401
 
 
 def __getattr__(name: str):
