@@ -172,11 +172,13 @@ def check_build_kwargs(
     for key, shown in user_kwargs.items():
         if key in names:
             continue
-        candidates = [f"model__{n}" for n in names] + list(named_params)
+        hint = did_you_mean(shown, named_params)
+        close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.6)
+        if close:
+            hint = f" Did you mean {'model__' + close[0]!r}?"
         raise ValueError(
             f"Parameter {shown!r} is routed to the build function "
-            f"{fn_name}(), which has no argument {key!r}."
-            f"{did_you_mean(shown, candidates)} Its arguments: "
+            f"{fn_name}(), which has no argument {key!r}.{hint} Its arguments: "
             f"{', '.join(sorted(names)) or 'none'}."
         )
 
@@ -341,3 +343,57 @@ def clone_network(model):
     if model.compiled and not net.compiled:
         net.compile_from_config(model.get_compile_config())
     return net
+
+
+def keras_model() -> type:
+    """``keras.Model``, without importing Keras when nothing has yet.
+
+    A Keras model cannot exist before Keras is imported, so while it is not
+    imported the returned placeholder class matches nothing.
+    """
+    import sys
+
+    if "keras" not in sys.modules:
+        return _NoModel
+    return import_keras().Model
+
+
+class _NoModel:
+    """Stands for keras.Model before Keras is imported."""
+
+
+class ModelParam:
+    """A keras.Model given as the ``model`` parameter, in picklable form.
+
+    Keras' own pickling of a compiled model that has not trained yet fails
+    to load (its optimizer has no variables yet). This keeps what a fit
+    uses: the architecture, the weights and the compile settings.
+    """
+
+    def __init__(self, config: str, weights: list, compile_config):
+        self.config = config
+        self.weights = weights
+        self.compile_config = compile_config
+
+    @classmethod
+    def wrap(cls, value):
+        """``value`` as a :class:`ModelParam` if it is a Keras model."""
+        if not isinstance(value, keras_model()):
+            return value
+        try:
+            config = value.to_json()
+        except (NotImplementedError, TypeError, ValueError):
+            return value  # left to Keras' own pickling
+        weights = value.get_weights() if value.built else []
+        compile_config = value.get_compile_config() if value.compiled else None
+        return cls(config, weights, compile_config)
+
+    def rebuild(self):
+        """The Keras model again, with its weights and compile settings."""
+        keras = import_keras()
+        model = keras.models.model_from_json(self.config)
+        if self.weights:
+            model.set_weights(self.weights)
+        if self.compile_config is not None:
+            model.compile_from_config(self.compile_config)
+        return model

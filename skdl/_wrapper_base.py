@@ -15,6 +15,7 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import (
     Interval,
@@ -459,6 +460,33 @@ class KerasWrapper:
     def _configure_target_encoder(self, encoder, model) -> None:
         if hasattr(encoder, "configure"):
             encoder.configure(model.loss, _routing.output_units(model))
+
+    # -- persistence ------------------------------------------------------------------
+    def __sklearn_clone__(self):
+        # A keras.Model parameter is shared, not deep-copied: fits only read
+        # it (every fit trains a copy), and Keras cannot deep-copy a compiled
+        # model whose optimizer has not been built yet.
+        params = self.get_params(deep=False)
+        models = {
+            k: v for k, v in params.items() if isinstance(v, _routing.keras_model())
+        }
+        if not models:
+            return super().__sklearn_clone__()
+        new = {k: clone(v, safe=False) for k, v in params.items() if k not in models}
+        return type(self)(**new, **models)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        for key in ("model", "build_fn"):
+            state[key] = _routing.ModelParam.wrap(state.get(key))
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        for key in ("model", "build_fn"):
+            if isinstance(state.get(key), _routing.ModelParam):
+                state[key] = state[key].rebuild()
+        super().__setstate__(state)
 
     def _predict_network(self, X) -> np.ndarray:
         size = vars(self).get("predict__batch_size")
