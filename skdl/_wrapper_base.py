@@ -107,6 +107,19 @@ class KerasWrapper:
             if k not in named and not k.startswith("_") and not k.endswith("_")
         }
 
+    @classmethod
+    def _init_param_names(cls) -> set[str]:
+        """Named ``__init__`` parameters of this class and its parents."""
+        names: set[str] = set()
+        for klass in cls.__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is None or klass is object:
+                continue
+            for p in inspect.signature(init).parameters.values():
+                if p.name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
+                    names.add(p.name)
+        return names
+
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Get parameters, routed ones (``model__units``...) included.
 
@@ -169,14 +182,14 @@ class KerasWrapper:
                 stacklevel=4,
             )
         model = self._model_source()
-        extra = self._routed_params()
+        params = self.get_params(deep=False)
         named = self._get_param_names()
-        for key in extra:
+        for key in params:
             if "__" in key:
                 _routing.check_prefix(key, named)
-        self._check_routed_keys(extra)
-        self._check_routed_values(extra)
-        build_args = self._build_args(extra)
+        self._check_routed_keys(params)
+        self._check_routed_values(params)
+        build_args = self._build_args(params)
         if isinstance(model, import_keras().Model):
             if build_args:
                 raise ValueError(
@@ -227,6 +240,8 @@ class KerasWrapper:
                 "(`build_fn` is its deprecated name)."
             )
         source = self.model if self.model is not None else self.build_fn
+        if source is None and hasattr(self, "_keras_build_fn"):
+            return self._keras_build_fn  # scikeras' subclassing hook
         if source is None:
             raise ValueError(
                 f"{type(self).__name__} needs `model`: a function that builds "
@@ -236,11 +251,11 @@ class KerasWrapper:
             )
         return source
 
-    @staticmethod
-    def _build_args(extra) -> dict[str, str]:
+    def _build_args(self, params) -> dict[str, str]:
         """Build-function argument -> the estimator parameter that carries it."""
-        args = {k: k for k in extra if "__" not in k}
-        args.update({k: f"model__{k}" for k in routed(extra, "model")})
+        known = self._init_param_names()
+        args = {k: k for k in params if "__" not in k and k not in known}
+        args.update({k: f"model__{k}" for k in routed(params, "model")})
         return args
 
     # -- building and compiling the network --------------------------------------
@@ -250,8 +265,8 @@ class KerasWrapper:
         if isinstance(source, keras.Model):
             net = _routing.clone_network(source)
         else:
-            extra = self._routed_params()
-            kwargs = {a: extra[p] for a, p in self._build_args(extra).items()}
+            params = self.get_params(deep=False)
+            kwargs = {a: params[p] for a, p in self._build_args(params).items()}
             net = _routing.call_build_fn(
                 source,
                 kwargs,
@@ -274,7 +289,7 @@ class KerasWrapper:
 
     def _compile_kwargs(self, default_loss) -> dict[str, Any]:
         """Arguments for ``keras.Model.compile``, with fresh Keras objects."""
-        extra = self._routed_params()
+        extra = self.get_params(deep=False)
         kwargs = {
             "optimizer": self._fresh_optimizer(),
             "loss": self._loss_object(extra, default_loss),
@@ -287,7 +302,7 @@ class KerasWrapper:
 
     def _fresh_optimizer(self):
         keras = import_keras()
-        opt, params = self.optimizer, routed(self._routed_params(), "optimizer")
+        opt, params = self.optimizer, routed(self.get_params(deep=False), "optimizer")
         if isinstance(opt, str):
             try:
                 opt = type(keras.optimizers.get(opt))
@@ -347,7 +362,7 @@ class KerasWrapper:
         if not net.loss:
             config = net.get_compile_config()
             config["loss"] = (
-                self._loss_object(self._routed_params(), default_loss)
+                self._loss_object(self.get_params(deep=False), default_loss)
                 if self.loss is not None
                 else default_loss
             )
@@ -417,7 +432,7 @@ class KerasWrapper:
         return np.arange(n_train), np.arange(n_train, n)
 
     def _user_callbacks(self) -> list:
-        extra = self._routed_params()
+        extra = self.get_params(deep=False)
         found = _routing.callback_list(
             self.callbacks, routed(extra, "callbacks"), "callbacks"
         )

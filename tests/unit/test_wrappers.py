@@ -473,3 +473,62 @@ def test_estimator_types_and_pickling(data3):
     restored = pickle.loads(pickle.dumps(clf))
     np.testing.assert_allclose(restored.predict_proba(X), clf.predict_proba(X))
     assert restored.get_params()["optimizer__learning_rate"] == 0.01
+
+
+class ScikerasStyleMLP(KerasClassifier):
+    """scikeras' subclassing pattern: own named params and _keras_build_fn."""
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(8,),
+        optimizer="adam",
+        optimizer__learning_rate=0.05,
+        epochs=3,
+        verbose=0,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.optimizer = optimizer
+        self.optimizer__learning_rate = optimizer__learning_rate
+        self.epochs = epochs
+        self.verbose = verbose
+
+    def _keras_build_fn(self, meta, compile_kwargs):
+        model = keras.Sequential([keras.Input((meta["n_features_in_"],))])
+        for units in self.hidden_layer_sizes:
+            model.add(keras.layers.Dense(units, activation="relu"))
+        model.add(keras.layers.Dense(meta["n_classes_"], activation="softmax"))
+        compile_kwargs["loss"] = "sparse_categorical_crossentropy"
+        model.compile(**compile_kwargs)
+        return model
+
+
+def test_scikeras_subclass_with_keras_build_fn(data3):
+    X, y = data3
+    clf = ScikerasStyleMLP(random_state=0).fit(X, y)
+    assert float(clf.model_.optimizer.learning_rate) == pytest.approx(0.05)
+    twin = clone(clf.set_params(hidden_layer_sizes=(4,), epochs=2))
+    assert twin.random_state == 0 and twin.hidden_layer_sizes == (4,)
+    assert twin.fit(X, y).n_iter_ == 2
+
+
+@keras.saving.register_keras_serializable(package="skdl_tests")
+class Doubling(keras.layers.Layer):
+    """A user-defined layer: pickling needs it registered with Keras."""
+
+    def call(self, inputs):
+        return 2.0 * inputs
+
+
+def build_with_custom_layer(meta):
+    net = softmax_net(meta)
+    return keras.Sequential([keras.Input((meta["n_features_in_"],)), Doubling(), net])
+
+
+def test_pickling_a_network_with_a_registered_custom_layer(data3):
+    X, y = data3
+    clf = KerasClassifier(build_with_custom_layer, epochs=1, random_state=0).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    assert any(isinstance(layer, Doubling) for layer in restored.model_.layers)
+    np.testing.assert_allclose(restored.predict_proba(X), clf.predict_proba(X))
