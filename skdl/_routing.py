@@ -19,8 +19,8 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from ._wrapper_targets import loss_name
 from .backend import import_keras
+from .preprocessing.keras_targets import loss_name
 
 __all__ = [
     "COMPILE_KEYS",

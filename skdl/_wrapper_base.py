@@ -26,8 +26,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _routing
 from ._routing import PREFIXES, did_you_mean, routed
-from ._wrapper_targets import loss_name
 from .backend import import_keras
+from .preprocessing.keras_targets import loss_name
 
 __all__ = ["KerasWrapper"]
 
@@ -312,15 +312,19 @@ class KerasWrapper:
                     f"{did_you_mean(opt, _routing.OPTIMIZERS)} Pass a name such as "
                     "'adam', an optimizer class or an optimizer instance."
                 ) from exc
-        if isinstance(opt, keras.optimizers.Optimizer):
-            return type(opt).from_config({**opt.get_config(), **params})
-        if inspect.isclass(opt) and issubclass(opt, keras.optimizers.Optimizer):
+        is_class = inspect.isclass(opt) and issubclass(opt, keras.optimizers.Optimizer)
+        if is_class or isinstance(opt, keras.optimizers.Optimizer):
             try:
-                return opt(**params)
-            except TypeError as exc:
+                if is_class:
+                    return opt(**params)
+                return type(opt).from_config({**opt.get_config(), **params})
+            except (TypeError, ValueError) as exc:
+                cls = opt if is_class else type(opt)
+                args, _ = _routing.signature_names(cls.__init__)
+                hints = "".join(did_you_mean(k, args) for k in params if k not in args)
                 raise ValueError(
-                    f"Cannot build {opt.__name__} from the optimizer__* "
-                    f"parameters {params}: {exc}"
+                    f"Cannot build {cls.__name__} from the optimizer__* "
+                    f"parameters {params}: {exc}.{hints}"
                 ) from exc
         raise TypeError(
             "The 'optimizer' parameter must be a Keras optimizer name, class or "

@@ -19,11 +19,11 @@ from sklearn.utils.class_weight import compute_sample_weight
 from . import _routing
 from ._wrapper_base import KerasWrapper
 from ._wrapper_docs import fill_wrapper
-from ._wrapper_targets import (
+from .base import KerasClassifierBase, KerasRegressorBase
+from .preprocessing.keras_targets import (
     KerasClassifierTargetEncoder,
     KerasRegressorTargetEncoder,
 )
-from .base import KerasClassifierBase, KerasRegressorBase
 
 __all__ = ["KerasClassifier", "KerasRegressor"]
 

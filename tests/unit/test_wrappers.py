@@ -13,7 +13,7 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.preprocessing import FunctionTransformer
 
 from skdl import KerasClassifier, KerasRegressor
-from skdl._wrapper_targets import KerasRegressorTargetEncoder
+from skdl.preprocessing import KerasRegressorTargetEncoder
 from tests.params import build_classifier, build_regressor, fast
 
 
@@ -266,10 +266,14 @@ def test_optimizer_routing_and_fresh_optimizer_per_fit(data3, optimizer):
         assert optimizer.iterations.numpy() == 0  # the given instance is untouched
 
 
-def test_unknown_optimizer_name_gets_a_hint(data3):
+def test_bad_optimizer_settings_are_explained(data3):
     X, y = data3
     with pytest.raises(ValueError, match="Did you mean 'adam'"):
         KerasClassifier(softmax_net, optimizer="adamm").fit(X, y)
+    with pytest.raises(ValueError, match="Did you mean 'learning_rate'"):
+        KerasClassifier(softmax_net, optimizer__learning_rat=0.1).fit(X, y)
+    with pytest.raises(TypeError, match="'optimizer' parameter"):
+        KerasClassifier(softmax_net, optimizer=3).fit(X, y)
 
 
 # -- a ready keras.Model as `model` ------------------------------------------------

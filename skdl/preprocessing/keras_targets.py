@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from .preprocessing.targets import ClassifierTargetEncoder, RegressorTargetEncoder
+from .targets import ClassifierTargetEncoder, RegressorTargetEncoder
 
 __all__ = [
     "KerasClassifierTargetEncoder",
@@ -90,7 +90,7 @@ class KerasClassifierTargetEncoder(ClassifierTargetEncoder):
 
     Examples
     --------
-    >>> from skdl._wrapper_targets import KerasClassifierTargetEncoder
+    >>> from skdl.preprocessing import KerasClassifierTargetEncoder
     >>> enc = KerasClassifierTargetEncoder().fit(["a", "b", "c", "a"])
     >>> enc.configure("categorical_crossentropy", n_units=3).transform(["b"])
     array([[0., 1., 0.]], dtype=float32)
@@ -202,7 +202,7 @@ class KerasRegressorTargetEncoder(RegressorTargetEncoder):
 
     Examples
     --------
-    >>> from skdl._wrapper_targets import KerasRegressorTargetEncoder
+    >>> from skdl.preprocessing import KerasRegressorTargetEncoder
     >>> enc = KerasRegressorTargetEncoder().fit([1.0, 2.0, 3.0])
     >>> enc.transform([2.0]).tolist()
     [[2.0]]
