@@ -75,7 +75,11 @@ class KerasClassifierTargetEncoder(ClassifierTargetEncoder):
     * any other loss: a 0/1 column when the network has one output unit,
       integer codes otherwise.
 
-    Multilabel indicator targets pass through unchanged.
+    Multilabel indicator targets pass through unchanged. A one-hot ``y``
+    (an indicator matrix with exactly one 1 per row, as made by
+    ``keras.utils.to_categorical``) trained with a categorical loss is read
+    as one class per row: probabilities are normalised and predictions are
+    one-hot rows of the most probable class.
 
     Parameters
     ----------
@@ -84,7 +88,7 @@ class KerasClassifierTargetEncoder(ClassifierTargetEncoder):
 
     Attributes
     ----------
-    encoding_ : {'column', 'codes', 'onehot', 'indicator'}
+    encoding_ : {'column', 'codes', 'onehot', 'indicator', 'onehot-indicator'}
         The encoding chosen by :meth:`configure` (``'column'`` for binary and
         ``'codes'`` for multiclass targets until then).
 
@@ -103,6 +107,9 @@ class KerasClassifierTargetEncoder(ClassifierTargetEncoder):
             "multiclass": "codes",
             "multilabel-indicator": "indicator",
         }[self.target_type_]
+        if self.encoding_ == "indicator":
+            rows = np.asarray(y).sum(axis=1)
+            self.one_hot_ = bool(np.all(rows == 1))
         return self
 
     def configure(self, loss: Any, n_units: int | None):
@@ -121,9 +128,11 @@ class KerasClassifierTargetEncoder(ClassifierTargetEncoder):
             The encoder.
         """
         check_is_fitted(self)
-        if self.target_type_ == "multilabel-indicator":
-            return self
         name = loss_name(loss)
+        if self.target_type_ == "multilabel-indicator":
+            if name in _ONE_HOT and self.one_hot_:
+                self.encoding_ = "onehot-indicator"
+            return self
         column = len(self.classes_) == 2 and n_units in (None, 1)
         if name in _ONE_HOT:
             encoding = "onehot"
@@ -154,7 +163,7 @@ class KerasClassifierTargetEncoder(ClassifierTargetEncoder):
 
     def transform(self, y):
         check_is_fitted(self)
-        if self.encoding_ == "indicator":
+        if self.encoding_ in ("indicator", "onehot-indicator"):
             return super().transform(y)
         codes = np.asarray(super().transform(y)).reshape(-1).astype(np.int64)
         if self.encoding_ == "column":
@@ -168,7 +177,7 @@ class KerasClassifierTargetEncoder(ClassifierTargetEncoder):
         raw = np.asarray(raw, dtype=np.float64)
         if raw.ndim == 1:
             raw = raw.reshape(-1, 1)
-        if self.target_type_ == "multilabel-indicator":
+        if self.encoding_ == "indicator":
             return np.clip(raw, 0.0, 1.0)
         n_classes = len(self.classes_)
         if raw.shape[1] == 1 and n_classes == 2:
@@ -183,6 +192,14 @@ class KerasClassifierTargetEncoder(ClassifierTargetEncoder):
         total = raw.sum(axis=1, keepdims=True)
         total[total == 0] = 1.0
         return raw / total
+
+    def inverse_transform(self, proba: np.ndarray) -> np.ndarray:
+        """Turn class probabilities into labels (one-hot rows for one-hot y)."""
+        if getattr(self, "encoding_", None) == "onehot-indicator":
+            out = np.zeros(proba.shape, dtype=int)
+            out[np.arange(len(proba)), np.argmax(proba, axis=1)] = 1
+            return out
+        return super().inverse_transform(proba)
 
 
 class KerasRegressorTargetEncoder(RegressorTargetEncoder):

@@ -178,6 +178,24 @@ def test_y_encoding_follows_the_loss(data3, loss, encoding, shape):
     np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0, rtol=1e-5)
 
 
+def test_one_hot_targets_with_categorical_crossentropy(data3):
+    X, y = data3
+    Y = keras.utils.to_categorical(y, 3)
+    clf = KerasClassifier(
+        softmax_net,
+        loss="categorical_crossentropy",
+        optimizer="adam",
+        optimizer__learning_rate=0.05,
+        epochs=20,
+        random_state=0,
+    ).fit(X, Y)
+    assert clf.target_encoder_.encoding_ == "onehot-indicator"
+    pred = clf.predict(X)
+    np.testing.assert_array_equal(pred.sum(axis=1), 1)  # one class per row
+    np.testing.assert_allclose(clf.predict_proba(X).sum(axis=1), 1.0, rtol=1e-5)
+    assert clf.score(X, Y) > 0.8
+
+
 def test_binary_labels_with_one_sigmoid_unit_or_two_softmax_units(data2):
     X, y = data2
     sig = KerasClassifier(build_classifier, epochs=2, random_state=0).fit(X, y)
