@@ -14,6 +14,8 @@ __version__ = "0.1.0.dev0"
 # public name -> module that defines it
 _LAZY = {
     "ChurnPipeline": "skdl.pipelines",
+    "KerasClassifier": "skdl.wrappers",
+    "KerasRegressor": "skdl.wrappers",
     "MLPClassifier": "skdl.mlp",
     "MLPRegressor": "skdl.mlp",
     "load": "skdl.persistence",
@@ -29,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .persistence import load, save  # noqa: F401
     from .pipelines import ChurnPipeline, make_churn_pipeline  # noqa: F401
     from .plotting import plot_history  # noqa: F401
+    from .wrappers import KerasClassifier, KerasRegressor  # noqa: F401
 
 
 def __getattr__(name: str):

@@ -11,7 +11,10 @@ Families (MLP, convolutional, user-built) override a few small steps:
 * ``_new_target_encoder()``: how ``y`` is encoded;
 * ``_build_model(meta)``: return a compiled Keras model;
 * ``_extra_callbacks(...)``: training controls (convergence, schedules);
-* ``_fit_plan_settings(n_samples)``: epochs and batch size.
+* ``_fit_plan_settings(n_samples)``: epochs and batch size;
+* ``_configure_target_encoder(encoder, model)``: adapt the encoding of ``y``
+  to the built network (called before ``y`` is encoded);
+* ``_training_engine()``: force a training path of :mod:`skdl._engine`.
 """
 
 from __future__ import annotations
@@ -84,6 +87,13 @@ class BaseKerasEstimator(BaseEstimator):
     def _after_fit(self, history: dict[str, list], callbacks: list) -> None:
         """Store family-specific fitted attributes."""
 
+    def _configure_target_encoder(self, encoder, model) -> None:
+        """Adapt a freshly fitted target encoder to the built network."""
+
+    def _training_engine(self) -> str:
+        """Training path for :func:`skdl._engine.train` (``'auto'``)."""
+        return "auto"
+
     # -- fit ------------------------------------------------------------------
     def fit(self, X, y, sample_weight=None):
         """Train the network on ``(X, y)``.
@@ -148,8 +158,6 @@ class BaseKerasEstimator(BaseEstimator):
                 encoder.set_params(classes=classes)
             with _numeric_input():
                 encoder.fit(y, sample_weight=sw)
-        with _numeric_input():
-            y_enc = encoder.transform(y)
         sw = self._combine_weights(sw, y, encoder)
 
         seed = self._draw_seed()
@@ -158,18 +166,26 @@ class BaseKerasEstimator(BaseEstimator):
         if partial:
             epochs = 1
         split = None if partial else self._validation_split(X, y, sw, seed)
-        data = _training_data(X, y_enc, sw, split)
         meta = self._meta(X, encoder, batch_size)
         meta.update(
             seed_=seed,
-            n_train_=data.n_samples,
+            n_train_=X.shape[0] if split is None else len(split[0]),
             initial_t_=self.t_ if reuse else 0,
             partial_=partial,
             epochs_=epochs,
         )
 
         with seeded(seed):
-            model = self.model_ if reuse else self._build_model(meta)
+            if reuse:
+                model = self.model_
+            else:
+                model = self._build_model(meta)
+                self._configure_target_encoder(encoder, model)
+            # y is encoded once the network exists: how it is encoded may
+            # depend on the network (its loss, its output width).
+            with _numeric_input():
+                y_enc = encoder.transform(y)
+            data = _training_data(X, y_enc, sw, split)
             score_fn = self._make_score_fn(model, encoder, X, y, sw, split)
             callbacks = self._fresh_user_callbacks()
             internal = self._extra_callbacks(meta, split is not None, score_fn)
@@ -181,6 +197,7 @@ class BaseKerasEstimator(BaseEstimator):
                 callbacks=internal + callbacks,
                 initial_epoch=self.n_iter_ if reuse else 0,
                 score_fn=score_fn,
+                engine=self._training_engine(),
             )
             history = _engine.train(model, data, plan)
 

@@ -2,6 +2,33 @@
 
 from __future__ import annotations
 
+
+def build_classifier(meta, hidden_layer_sizes=(16,)):
+    """A small build function for KerasClassifier, scikeras style."""
+    import keras
+
+    model = keras.Sequential([keras.Input(meta["X_shape_"][1:])])
+    for units in hidden_layer_sizes:
+        model.add(keras.layers.Dense(units, activation="relu"))
+    if meta["target_type_"] == "multiclass":
+        model.add(keras.layers.Dense(meta["n_classes_"], activation="softmax"))
+    else:  # binary: one sigmoid unit; multilabel: one per label
+        units = 1 if meta["target_type_"] == "binary" else meta["n_classes_"]
+        model.add(keras.layers.Dense(units, activation="sigmoid"))
+    return model
+
+
+def build_regressor(meta, hidden_layer_sizes=(16,)):
+    """A small build function for KerasRegressor."""
+    import keras
+
+    model = keras.Sequential([keras.Input(meta["X_shape_"][1:])])
+    for units in hidden_layer_sizes:
+        model.add(keras.layers.Dense(units, activation="relu"))
+    model.add(keras.layers.Dense(meta["n_outputs_"]))
+    return model
+
+
 # Tiny networks and few epochs: enough to learn sklearn's check datasets,
 # fast enough to run hundreds of fits.
 FAST = {
@@ -13,6 +40,23 @@ FAST = {
     ),
     "ChurnPipeline": dict(
         hidden_layer_sizes=(8,), max_iter=15, learning_rate_init=0.01, random_state=0
+    ),
+    # Routed parameters on purpose: the estimator checks exercise them too.
+    "KerasClassifier": dict(
+        model=build_classifier,
+        optimizer="adam",
+        optimizer__learning_rate=0.01,
+        model__hidden_layer_sizes=(16,),
+        epochs=30,
+        random_state=0,
+    ),
+    "KerasRegressor": dict(
+        model=build_regressor,
+        optimizer="adam",
+        optimizer__learning_rate=0.01,
+        model__hidden_layer_sizes=(16,),
+        epochs=40,
+        random_state=0,
     ),
 }
 

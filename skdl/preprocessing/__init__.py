@@ -1,5 +1,11 @@
 """scikit-learn transformers that adapt targets and features for networks."""
 
+from .keras_targets import KerasClassifierTargetEncoder, KerasRegressorTargetEncoder
 from .targets import ClassifierTargetEncoder, RegressorTargetEncoder
 
-__all__ = ["ClassifierTargetEncoder", "RegressorTargetEncoder"]
+__all__ = [
+    "ClassifierTargetEncoder",
+    "KerasClassifierTargetEncoder",
+    "KerasRegressorTargetEncoder",
+    "RegressorTargetEncoder",
+]
