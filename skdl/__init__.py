@@ -13,6 +13,7 @@ __version__ = "0.1.0.dev0"
 
 # public name -> module that defines it
 _LAZY = {
+    "ConvClassifier": "skdl.conv",
     "MLPClassifier": "skdl.mlp",
     "MLPRegressor": "skdl.mlp",
 }
@@ -20,6 +21,7 @@ _LAZY = {
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .conv import ConvClassifier  # noqa: F401
     from .mlp import MLPClassifier, MLPRegressor  # noqa: F401
 
 
