@@ -79,19 +79,23 @@ def load_mnist(
     if path.is_dir():
         raise ValueError(f"{str(path)!r} is a folder; pass the path of mnist.npz.")
     try:
-        with np.load(path, allow_pickle=False) as data:
-            missing = [k for k in _MNIST_KEYS if k not in data.files]
-            if missing:
-                raise ValueError(
-                    f"{str(path)!r} lacks the arrays {missing}; an MNIST .npz "
-                    f"holds {list(_MNIST_KEYS)} (found {data.files})."
-                )
-            arrays = {k: np.asarray(data[k]) for k in _MNIST_KEYS}
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+        data = np.load(path, allow_pickle=False)
+        if not hasattr(data, "files"):
+            raise ValueError("it holds a single array")
+        with data:
+            arrays = {k: np.asarray(data[k]) for k in data.files if k in _MNIST_KEYS}
+            found = list(data.files)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
         raise ValueError(
             f"{str(path)!r} is not a readable .npz archive ({exc}); expected "
             "Keras' mnist.npz layout."
         ) from exc
+    missing = [k for k in _MNIST_KEYS if k not in arrays]
+    if missing:
+        raise ValueError(
+            f"{str(path)!r} lacks the arrays {missing}; an MNIST .npz holds "
+            f"{list(_MNIST_KEYS)} (found {found})."
+        )
     train = _images_and_labels(arrays["x_train"], arrays["y_train"], "train", path)
     test = _images_and_labels(arrays["x_test"], arrays["y_test"], "test", path)
     return train, test
@@ -217,6 +221,8 @@ class _ArrayUnpickler(pickle.Unpickler):
         ("numpy._core.multiarray", "scalar"),
         ("numpy.core.numeric", "_frombuffer"),
         ("numpy._core.numeric", "_frombuffer"),
+        # Python 3's protocol-2 pickles store bytes as encoded text.
+        ("_codecs", "encode"),
     }
 
     def find_class(self, module: str, name: str):
@@ -226,7 +232,7 @@ class _ArrayUnpickler(pickle.Unpickler):
                 "NumPy arrays, lists and dicts."
             )
         # The original batches name NumPy 1's modules, NumPy 2 renamed them.
-        if ".core." in module or "._core." in module:
+        if module.startswith("numpy.") and "core." in module:
             module = _NUMPY_CORE + module.rsplit(".", 1)[1]
         return super().find_class(module, name)
 
