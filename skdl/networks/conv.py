@@ -200,61 +200,79 @@ def build_conv1d(
 
 
 def _build(ndim: int, input_shape, filters, n_outputs, opts: dict):
+    """Shared body of the builders; ``opts`` are their keyword arguments."""
     keras = import_keras()
-    layers = keras.layers
-    seed = opts["seed"]
-    l2 = opts["l2"]
-    regularizer = keras.regularizers.L2(l2) if l2 > 0 else None
-    act = keras_activation(opts["activation"])
+    seeds = _Seeds(opts["seed"])
+    regularizer = keras.regularizers.L2(opts["l2"]) if opts["l2"] > 0 else None
     rates = list(opts["dropout"])
-    conv = layers.Conv2D if ndim == 2 else layers.Conv1D
-    pool = layers.MaxPooling2D if ndim == 2 else layers.MaxPooling1D
-
-    def sub(i: int) -> int | None:
-        return None if seed is None else seed + i
-
-    def rate(i: int) -> float:
-        return rates[i] if i < len(rates) else 0.0
+    rates += [0.0] * (len(filters) + len(opts["dense_layer_sizes"]) - len(rates))
 
     inputs = keras.Input(shape=tuple(int(d) for d in input_shape), name="inputs")
     x = inputs
     for layer in opts.get("augmentation", ()):
         x = layer(x)
     for i, n_filters in enumerate(filters):
-        x = conv(
-            int(n_filters),
-            opts["kernel_size"],
-            padding="same",
-            use_bias=not opts["batch_norm"],
-            kernel_initializer=keras.initializers.HeUniform(seed=sub(i)),
-            kernel_regularizer=regularizer,
-            name=f"conv_{i}",
-        )(x)
-        if opts["batch_norm"]:
-            x = layers.BatchNormalization(name=f"batch_norm_{i}")(x)
-        x = layers.Activation(act, name=f"conv_{i}_{act}")(x)
-        if opts["pool_size"] not in (1, (1, 1)):
-            x = pool(opts["pool_size"], padding="same", name=f"pool_{i}")(x)
-        if rate(i) > 0:
-            x = layers.Dropout(rate(i), seed=sub(1000 + i), name=f"dropout_{i}")(x)
-    x = layers.Flatten(name="flatten")(x)
-    n_conv = len(filters)
+        x = _conv_block(x, ndim, i, int(n_filters), opts, regularizer, seeds)
+        x = _dropout(x, rates[i], i, seeds)
+    x = keras.layers.Flatten(name="flatten")(x)
+    act = keras_activation(opts["activation"])
     for j, units in enumerate(opts["dense_layer_sizes"]):
-        k = n_conv + j
-        x = layers.Dense(
+        k = len(filters) + j
+        x = keras.layers.Dense(
             int(units),
             activation=act,
-            kernel_initializer=keras.initializers.GlorotUniform(seed=sub(k)),
+            kernel_initializer=keras.initializers.GlorotUniform(seed=seeds(k)),
             kernel_regularizer=regularizer,
             name=f"hidden_{j}",
         )(x)
-        if rate(k) > 0:
-            x = layers.Dropout(rate(k), seed=sub(1000 + k), name=f"dropout_{k}")(x)
-    outputs = layers.Dense(
+        x = _dropout(x, rates[k], k, seeds)
+    outputs = keras.layers.Dense(
         int(n_outputs),
         activation=keras_activation(opts["output_activation"]),
-        kernel_initializer=keras.initializers.GlorotUniform(seed=sub(5000)),
+        kernel_initializer=keras.initializers.GlorotUniform(seed=seeds(5000)),
         kernel_regularizer=regularizer,
         name="output",
     )(x)
     return keras.Model(inputs, outputs, name=f"conv{ndim}d")
+
+
+class _Seeds:
+    """Distinct seeds for the layers of one network (``None``: unseeded)."""
+
+    def __init__(self, seed: int | None):
+        self.seed = seed
+
+    def __call__(self, offset: int) -> int | None:
+        return None if self.seed is None else self.seed + offset
+
+
+def _conv_block(x, ndim: int, i: int, n_filters: int, opts, regularizer, seeds):
+    """Convolution, [batch normalization], activation, [max pooling]."""
+    layers = import_keras().layers
+    conv = layers.Conv2D if ndim == 2 else layers.Conv1D
+    pool = layers.MaxPooling2D if ndim == 2 else layers.MaxPooling1D
+    act = keras_activation(opts["activation"])
+    x = conv(
+        n_filters,
+        opts["kernel_size"],
+        padding="same",
+        use_bias=not opts["batch_norm"],  # batch normalization has a shift
+        kernel_initializer=import_keras().initializers.HeUniform(seed=seeds(i)),
+        kernel_regularizer=regularizer,
+        name=f"conv_{i}",
+    )(x)
+    if opts["batch_norm"]:
+        x = layers.BatchNormalization(name=f"batch_norm_{i}")(x)
+    x = layers.Activation(act, name=f"conv_{i}_{act}")(x)
+    if opts["pool_size"] not in (1, (1,), (1, 1)):
+        x = pool(opts["pool_size"], padding="same", name=f"pool_{i}")(x)
+    return x
+
+
+def _dropout(x, rate: float, k: int, seeds):
+    if rate <= 0:
+        return x
+    layer = import_keras().layers.Dropout(
+        rate, seed=seeds(1000 + k), name=f"dropout_{k}"
+    )
+    return layer(x)

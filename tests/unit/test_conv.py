@@ -6,6 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
@@ -162,6 +163,10 @@ def test_augmentation_presets_and_custom_layers(digits):
     assert len(used) == 1 and used[0] is not mine[0]  # a fresh copy per fit
     assert used[0].get_config()["factor"] == mine[0].get_config()["factor"]
     np.testing.assert_array_equal(clf.predict(X), clf.predict(X))
+    # Estimators holding layers clone and pickle like any other.
+    assert clone(clf).augmentation[0] is not mine[0]
+    again = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
 
 
 # -- persistence ----
