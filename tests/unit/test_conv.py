@@ -195,6 +195,15 @@ def test_warm_start_and_partial_fit_continue_on_the_fitted_shape(digits):
     assert online.n_iter_ == 2 and online.input_shape_ == (8, 8, 1)
 
 
+def test_early_stopping_and_sample_weight_on_images(digits):
+    X, y = digits
+    clf = tiny(early_stopping=True, validation_fraction=0.2, max_iter=4)
+    clf.fit(X, y, sample_weight=np.linspace(0.5, 1.5, len(y)))
+    assert len(clf.validation_scores_) == clf.n_iter_
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert 0.0 <= clf.best_validation_score_ <= 1.0
+
+
 # -- errors ----
 def test_predict_rejects_images_of_another_shape(digits, fitted):
     X, _ = digits
