@@ -349,16 +349,15 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
             except ValueError:  # ragged nested lists: validate_data says why
                 return X
         shape = tuple(X.shape)
+        if len(shape) > 4:
+            raise ValueError(
+                "X must be 2-D (rows), 3-D (n_samples, height, width) or "
+                f"4-D (n_samples, height, width, channels); got shape {shape}."
+            )
         if len(shape) >= 3:
-            X = np.asarray(X)
             sample = shape[1:] if len(shape) == 4 else (*shape[1:], 1)
-            if len(shape) > 4:
-                raise ValueError(
-                    "X must be 2-D (rows), 3-D (n_samples, height, width) or "
-                    f"4-D (n_samples, height, width, channels); got shape {shape}."
-                )
             self._check_sample_shape(sample, reset)
-            return X.reshape(shape[0], -1)
+            return np.asarray(X).reshape(shape[0], int(np.prod(sample)))
         if reset and len(shape) == 2:
             self.input_shape_ = self._row_layout(shape[1])
         return X
