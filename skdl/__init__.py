@@ -14,6 +14,7 @@ __version__ = "0.1.0.dev0"
 # public name -> module that defines it
 _LAZY = {
     "ChurnPipeline": "skdl.pipelines",
+    "ConvClassifier": "skdl.conv",
     "KerasClassifier": "skdl.wrappers",
     "KerasRegressor": "skdl.wrappers",
     "MLPClassifier": "skdl.mlp",
@@ -27,6 +28,7 @@ _LAZY = {
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .conv import ConvClassifier  # noqa: F401
     from .mlp import MLPClassifier, MLPRegressor  # noqa: F401
     from .persistence import load, save  # noqa: F401
     from .pipelines import ChurnPipeline, make_churn_pipeline  # noqa: F401

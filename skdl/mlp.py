@@ -408,7 +408,42 @@ def _keras_act(name: str) -> str:
     return keras_activation(name)
 
 
-class MLPClassifier(_BaseMLP, KerasClassifierBase):
+class _ClassifierSteps:
+    """Classifier steps of fit shared by skdl's sklearn-style classifiers.
+
+    Accuracy as the Keras metric, a stratified early-stopping split, and
+    ``class_weight`` folded into the sample weights. Used by
+    :class:`MLPClassifier` and :class:`skdl.conv.ConvClassifier`.
+    """
+
+    def _keras_metrics(self) -> list:
+        return ["accuracy"]
+
+    def _stratify_labels(self, y):
+        y = np.asarray(y)
+        return y if y.ndim == 1 else None
+
+    def _combine_weights(self, sw, y, encoder):
+        if self.class_weight is None:
+            return sw
+        if encoder.target_type_ == "multilabel-indicator":
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; pass "
+                "sample_weight instead."
+            )
+        cw = self.class_weight
+        if isinstance(cw, dict):
+            unknown = set(cw) - set(encoder.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight has keys {sorted(unknown, key=str)} that are "
+                    f"not classes of y ({encoder.classes_.tolist()})."
+                )
+        weights = compute_sample_weight(cw, np.asarray(y)).astype(np.float32)
+        return weights if sw is None else sw * weights
+
+
+class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     __doc__ = fill(
         """Multilayer perceptron classifier on Keras.
 
@@ -538,32 +573,6 @@ class MLPClassifier(_BaseMLP, KerasClassifierBase):
             callbacks=callbacks,
         )
         self.class_weight = class_weight
-
-    def _keras_metrics(self) -> list:
-        return ["accuracy"]
-
-    def _stratify_labels(self, y):
-        y = np.asarray(y)
-        return y if y.ndim == 1 else None
-
-    def _combine_weights(self, sw, y, encoder):
-        if self.class_weight is None:
-            return sw
-        if encoder.target_type_ == "multilabel-indicator":
-            raise ValueError(
-                "class_weight is not supported for multilabel targets; pass "
-                "sample_weight instead."
-            )
-        cw = self.class_weight
-        if isinstance(cw, dict):
-            unknown = set(cw) - set(encoder.classes_.tolist())
-            if unknown:
-                raise ValueError(
-                    f"class_weight has keys {sorted(unknown, key=str)} that are "
-                    f"not classes of y ({encoder.classes_.tolist()})."
-                )
-        weights = compute_sample_weight(cw, np.asarray(y)).astype(np.float32)
-        return weights if sw is None else sw * weights
 
 
 class MLPRegressor(_BaseMLP, KerasRegressorBase):

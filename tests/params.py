@@ -32,6 +32,14 @@ def build_regressor(meta, hidden_layer_sizes=(16,)):
 # Tiny networks and few epochs: enough to learn sklearn's check datasets,
 # fast enough to run hundreds of fits.
 FAST = {
+    "ConvClassifier": dict(
+        filters=(8,),
+        dense_layer_sizes=(16,),
+        batch_size=200,
+        max_iter=60,
+        learning_rate_init=0.01,
+        random_state=0,
+    ),
     "MLPClassifier": dict(
         hidden_layer_sizes=(16,), max_iter=60, learning_rate_init=0.01, random_state=0
     ),

@@ -1,4 +1,7 @@
-"""Offline datasets: generators and loaders for user-supplied files."""
+"""Offline datasets: generators, and readers for files the user already has.
+
+Nothing here downloads anything.
+"""
 
 from .churn import (
     CATEGORICAL_COLUMNS,
@@ -10,6 +13,7 @@ from .churn import (
     load_churn,
     make_churn,
 )
+from .images import load_cifar10, load_mnist
 
 __all__ = [
     "CATEGORICAL_COLUMNS",
@@ -19,5 +23,7 @@ __all__ = [
     "NUMERIC_COLUMNS",
     "TARGET_COLUMN",
     "load_churn",
+    "load_cifar10",
+    "load_mnist",
     "make_churn",
 ]
