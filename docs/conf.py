@@ -52,8 +52,10 @@ _SKIP_PREFIXES = ("on_", "set_model", "set_params")
 def _skip_member(app, what, name, obj, skip, options):
     if name.startswith("set_") and name.endswith("_request"):
         return True
-    if what == "class" and name.startswith(_SKIP_PREFIXES) and not getattr(
-        obj, "__doc__", None
+    if (
+        what == "class"
+        and name.startswith(_SKIP_PREFIXES)
+        and not getattr(obj, "__doc__", None)
     ):
         return True
     return None
