@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 
-def build_classifier(meta, hidden_layer_sizes=(16,)):
+
+class _Named:
+    """A build function whose repr is its name, without a memory address.
+
+    sklearn's check ids come from the estimator's repr; an address in it
+    would differ between pytest-xdist workers and break collection.
+    """
+
+    def __init__(self, fn, name: str):
+        functools.update_wrapper(self, fn)
+        self.name = name
+
+    def __call__(self, *args, **kwargs):
+        return self.__wrapped__(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def _build_classifier(meta, hidden_layer_sizes=(16,)):
     """A small build function for KerasClassifier, scikeras style."""
     import keras
 
@@ -18,7 +38,7 @@ def build_classifier(meta, hidden_layer_sizes=(16,)):
     return model
 
 
-def build_regressor(meta, hidden_layer_sizes=(16,)):
+def _build_regressor(meta, hidden_layer_sizes=(16,)):
     """A small build function for KerasRegressor."""
     import keras
 
@@ -28,6 +48,9 @@ def build_regressor(meta, hidden_layer_sizes=(16,)):
     model.add(keras.layers.Dense(meta["n_outputs_"]))
     return model
 
+
+build_classifier = _Named(_build_classifier, "build_classifier")
+build_regressor = _Named(_build_regressor, "build_regressor")
 
 # Tiny networks and few epochs: enough to learn sklearn's check datasets,
 # fast enough to run hundreds of fits.
