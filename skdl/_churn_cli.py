@@ -145,19 +145,9 @@ def _train(args: argparse.Namespace) -> int:
 
 def _epoch_progress(total: int):
     """A Keras callback printing a progress line every tenth of the epochs."""
-    from .backend import import_keras
+    from .callbacks import EpochLogger
 
-    keras = import_keras()
-    every = max(1, total // 10)
-
-    class EpochProgress(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            done = epoch + 1
-            if done % every == 0:
-                loss = float((logs or {}).get("loss", float("nan")))
-                _say(f"  epoch {done}/{total}: loss {loss:.4f}")
-
-    return EpochProgress()
+    return EpochLogger(every=max(1, total // 10), total=total, metrics=["loss"])
 
 
 def _print_scores(model, frame, label: str) -> tuple[Any, Any]:

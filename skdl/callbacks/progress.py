@@ -41,23 +41,46 @@ class EpochProgressBar(keras.callbacks.Callback):
 
 
 class EpochLogger(keras.callbacks.Callback):
-    """Print one line of metrics at the end of every epoch.
+    """Print a line of metrics at the end of every ``every``-th epoch.
 
     Parameters
     ----------
+    every : int, default=1
+        Print after epochs ``every``, ``2 * every``...
+    total : int or None, default=None
+        Total epochs, shown as ``epoch 10/100`` when given.
+    metrics : sequence of str or None, default=None
+        Metrics to print; default all in the epoch logs.
     stream : file-like, default=sys.stdout
         Where to write.
+
+    Examples
+    --------
+    >>> from skdl.callbacks import EpochLogger
+    >>> log = EpochLogger(every=2, total=4, metrics=["loss"])
+    >>> for epoch in range(4):
+    ...     log.on_epoch_end(epoch, {"loss": 1.0 / (epoch + 1), "accuracy": 0.5})
+      epoch 2/4: loss 0.5
+      epoch 4/4: loss 0.25
     """
 
-    def __init__(self, stream=None):
+    def __init__(self, every=1, total=None, metrics=None, stream=None):
         super().__init__()
+        self.every = every
+        self.total = total
+        self.metrics = metrics
         self.stream = stream
 
     def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        if done % max(1, int(self.every)):
+            return
         logs = logs or {}
-        parts = " - ".join(f"{k}: {float(v):.6g}" for k, v in logs.items())
+        names = list(logs) if self.metrics is None else list(self.metrics)
+        parts = ", ".join(f"{k} {float(logs[k]):.6g}" for k in names if k in logs)
+        count = f"{done}/{self.total}" if self.total else f"{done}"
         out = self.stream if self.stream is not None else sys.stdout
-        print(f"Epoch {epoch + 1}: {parts}", file=out, flush=True)
+        print(f"  epoch {count}: {parts}", file=out, flush=True)
 
 
 def progress_callbacks(verbose: int, epochs: int) -> list:

@@ -60,7 +60,11 @@ def test_verbose_one_progress_bar_and_two_lines(data, capsys):
     assert "loss" in out
     fast(MLPClassifier, max_iter=3, tol=0.0, verbose=2).fit(X, y)
     lines = [ln for ln in capsys.readouterr().out.splitlines() if ln]
-    assert [ln.split(":")[0] for ln in lines] == ["Epoch 1", "Epoch 2", "Epoch 3"]
+    assert [ln.split(":")[0].strip() for ln in lines] == [
+        "epoch 1",
+        "epoch 2",
+        "epoch 3",
+    ]
     assert all("accuracy" in ln for ln in lines)
 
 
