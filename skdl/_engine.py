@@ -5,7 +5,9 @@ Two paths run the same Keras ``train_step`` on the same batches:
 * the **compiled epoch** path (TensorFlow backend, in-memory data, callbacks
   that only look at whole epochs): one ``tf.function`` runs a whole epoch
   (batch slicing, forward, backward, optimizer update, metric accumulation)
-  as a single graph, so there is no Python work per batch;
+  as a single graph, so there is no Python work per batch. The graph is
+  traced once per architecture and reused by later fits of the same
+  architecture (see :mod:`skdl._trainers` and :mod:`skdl._fastpath`);
 * the **Keras fit** path (any other backend, or a callback that needs
   per-batch hooks): ``model.fit`` one epoch at a time, on the same shuffled
   order.
@@ -16,16 +18,30 @@ Both shuffle with the estimator's own NumPy generator, so for a given
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from ._fastpath import epoch_function
+from ._trainers import borrowed_trainer, copy_weights
 from .backend import backend_name, import_keras
 
-__all__ = ["TrainingData", "needs_batch_hooks", "train"]
+__all__ = [
+    "TrainingData",
+    "TrainingPlan",
+    "choose_engine",
+    "forced_engine",
+    "needs_batch_hooks",
+    "train",
+]
+
+_ENGINES = ("auto", "compiled", "keras")
 
 _BATCH_HOOKS = (
     "on_train_batch_begin",
@@ -83,9 +99,37 @@ def needs_batch_hooks(callbacks: list[Any]) -> bool:
     return False
 
 
-def _choose_engine(plan: TrainingPlan) -> str:
-    if plan.engine != "auto":
-        return plan.engine
+_FORCED = threading.local()
+
+
+@contextlib.contextmanager
+def forced_engine(engine: str) -> Iterator[None]:
+    """Train with ``engine`` (``'compiled'``, ``'keras'`` or ``'auto'``) in a block.
+
+    Applies to fits in the current thread whose plan says ``'auto'``. For
+    comparisons and debugging: both engines give the same results.
+    """
+    if engine not in _ENGINES:
+        raise ValueError(f"engine must be one of {_ENGINES}; got {engine!r}.")
+    previous = getattr(_FORCED, "engine", "auto")
+    _FORCED.engine = engine
+    try:
+        yield
+    finally:
+        _FORCED.engine = previous
+
+
+def choose_engine(plan: TrainingPlan) -> str:
+    """The engine ``train`` uses for ``plan``: ``'compiled'`` or ``'keras'``."""
+    engine = plan.engine
+    if engine == "auto":
+        engine = getattr(_FORCED, "engine", "auto")
+    if engine not in _ENGINES:
+        raise ValueError(f"engine must be one of {_ENGINES}; got {engine!r}.")
+    if engine == "compiled" and backend_name() != "tensorflow":
+        return "keras"
+    if engine != "auto":
+        return engine
     if backend_name() == "tensorflow" and not needs_batch_hooks(plan.callbacks):
         return "compiled"
     return "keras"
@@ -97,9 +141,25 @@ def train(model: Any, data: TrainingData, plan: TrainingPlan) -> dict[str, list]
     Callbacks see ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end``
     (with the epoch's logs) and ``on_train_end``; a callback that sets
     ``model.stop_training = True`` ends training after the current epoch.
+    On the compiled path the callbacks' ``model`` is the trainer that holds
+    the network's state during the fit (see :mod:`skdl._trainers`).
     """
+    if choose_engine(plan) == "keras":
+        run_epoch = _KerasEpoch(model, data, plan.batch_size, plan.callbacks)
+        return _run(model, data, plan, run_epoch, sync=None)
+    with borrowed_trainer(model) as net:
+        sync = None
+        if net is not model and plan.score_fn is not None:
+            # The score function predicts with the estimator's network.
+            def sync() -> None:
+                copy_weights(net, model)
+
+        run_epoch = _CompiledEpoch(net, data, plan.batch_size)
+        return _run(net, data, plan, run_epoch, sync)
+
+
+def _run(model, data: TrainingData, plan: TrainingPlan, run_epoch, sync):
     keras = import_keras()
-    engine = _choose_engine(plan)
     history: dict[str, list] = {}
     cb_list = keras.callbacks.CallbackList(
         plan.callbacks,
@@ -107,11 +167,6 @@ def train(model: Any, data: TrainingData, plan: TrainingPlan) -> dict[str, list]
         epochs=plan.initial_epoch + plan.epochs,
         steps=math.ceil(data.n_samples / plan.batch_size),
         verbose=0,
-    )
-    run_epoch = (
-        _CompiledEpoch(model, data, plan.batch_size)
-        if engine == "compiled"
-        else _KerasEpoch(model, data, plan.batch_size, plan.callbacks)
     )
     model.stop_training = False
     cb_list.on_train_begin()
@@ -126,6 +181,8 @@ def train(model: Any, data: TrainingData, plan: TrainingPlan) -> dict[str, list]
         if data.validation is not None:
             logs.update(_evaluate(model, data.validation))
         if plan.score_fn is not None:
+            if sync is not None:
+                sync()
             logs["val_score"] = float(plan.score_fn())
         cb_list.on_epoch_end(epoch, logs)
         for key, value in logs.items():
@@ -182,8 +239,6 @@ class _CompiledEpoch:
     def __init__(self, model, data: TrainingData, batch_size: int):
         import tensorflow as tf
 
-        self.model = model
-        n = data.n_samples
         self.x = tf.convert_to_tensor(data.x)
         self.y = tf.convert_to_tensor(data.y)
         self.sw = (
@@ -191,49 +246,48 @@ class _CompiledEpoch:
             if data.sample_weight is None
             else tf.convert_to_tensor(data.sample_weight)
         )
+        self.batch_size = tf.constant(batch_size, tf.int32)
         first = (data.x[:2], data.y[:2], _head(data.sample_weight))
         model._maybe_symbolic_build(data_batch=first)
-        self.fn = _epoch_function(model, n, batch_size)
+        self.fn = compiled_epoch_function(model, self.x, self.y, self.sw)
 
     def __call__(self, order: np.ndarray, epoch: int) -> dict[str, float]:
         import tensorflow as tf
 
-        self.model.reset_metrics()
-        perm = tf.convert_to_tensor(order.astype(np.int32))
-        if self.sw is None:
-            self.fn(self.x, self.y, perm)
-        else:
-            self.fn(self.x, self.y, perm, self.sw)
-        return _to_float(self.model.get_metrics_result())
+        args = [self.x, self.y, tf.convert_to_tensor(order, tf.int32)]
+        args.append(self.batch_size)
+        if self.sw is not None:
+            args.append(self.sw)
+        return _to_float(self.fn(*args))
 
 
 def _head(a: np.ndarray | None) -> np.ndarray | None:
     return None if a is None else a[:2]
 
 
-def _epoch_function(model, n: int, batch_size: int):
+def _spec(t):
     import tensorflow as tf
 
-    n_batches = math.ceil(n / batch_size)
+    return tf.TensorSpec([None, *t.shape[1:]], t.dtype)
 
-    def run(x, y, perm, sw=None):
-        def body(i):
-            start = i * batch_size
-            idx = perm[start : tf.minimum(start + batch_size, n)]
-            batch = (tf.gather(x, idx), tf.gather(y, idx))
-            if sw is not None:
-                batch = (*batch, tf.gather(sw, idx))
-            model.train_step(batch)
-            return (i + 1,)
 
-        tf.while_loop(
-            lambda i: i < n_batches,
-            body,
-            (tf.constant(0),),
-            parallel_iterations=1,
-        )
+def compiled_epoch_function(model, x, y, sw):
+    """The traced epoch function for ``model`` and these data, cached.
 
-    return tf.function(run, reduce_retracing=True)
+    The cache lives on the model, keyed on the shapes of one row: every
+    later fit that trains this network (a reused trainer, warm starts,
+    ``partial_fit``) runs the graph traced the first time.
+    """
+    cache = model.__dict__.get("_skdl_epoch_functions")
+    if cache is None:
+        cache = {}
+        # A plain attribute, kept out of Keras' layer tracking.
+        object.__setattr__(model, "_skdl_epoch_functions", cache)
+    specs = (_spec(x), _spec(y), None if sw is None else _spec(sw))
+    key = tuple(None if s is None else (tuple(s.shape), s.dtype.name) for s in specs)
+    if key not in cache:
+        cache[key] = epoch_function(model, *specs)
+    return cache[key]
 
 
 @functools.cache
