@@ -1,0 +1,71 @@
+"""Benchmark data: the tutorial tables, or synthetic tables of their size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import load_breast_cancer, make_classification
+from sklearn.preprocessing import StandardScaler
+
+_ROOT = Path(__file__).resolve().parents[1]
+# The tutorial datasets live in ``shared/data`` beside the checkout (or one
+# level further up for a checkout inside a folder of checkouts).
+SHARED = next(
+    (
+        base / "shared" / "data"
+        for base in (_ROOT.parent, _ROOT.parent.parent)
+        if (base / "shared" / "data").is_dir()
+    ),
+    _ROOT.parent / "shared" / "data",
+)
+
+
+def pima(n_train: int = 426) -> dict:
+    """Pima diabetes: 8 features; the first ``n_train`` rows train, the rest test."""
+    path = SHARED / "pima-indians-diabetes.csv"
+    if path.exists():
+        table = np.loadtxt(path, delimiter=",")
+        X, y, source = table[:, :8], table[:, 8].astype(int), str(path.name)
+    else:
+        X, y = make_classification(768, 8, n_informative=5, random_state=0)
+        source = "synthetic (make_classification, 768 x 8)"
+    return _split(X, y, n_train, source)
+
+
+def breast_cancer() -> dict:
+    """scikit-learn's breast cancer table (569 x 30), standardized."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X).astype(np.float32)
+    return {"X": X, "y": y, "source": "sklearn.datasets.load_breast_cancer"}
+
+
+def churn(n_rows: int = 10_000) -> dict:
+    """Bank churn with the tutorial's 11 features (real file when present)."""
+    path = SHARED / "Churn_Modelling.csv"
+    if path.exists() and n_rows <= 10_000:
+        import pandas as pd
+
+        frame = pd.read_csv(path).iloc[:n_rows]
+        y = frame["Exited"].to_numpy()
+        frame = frame.drop(columns=["RowNumber", "CustomerId", "Surname", "Exited"])
+        frame["Gender"] = (frame["Gender"] == "Male").astype(float)
+        frame = pd.get_dummies(frame, columns=["Geography"], drop_first=True)
+        X, source = frame.to_numpy(dtype=float), str(path.name)
+    else:
+        X, y = make_classification(n_rows, 11, n_informative=6, random_state=0)
+        source = f"synthetic (make_classification, {n_rows} x 11)"
+    X = StandardScaler().fit_transform(X).astype(np.float32)
+    return {"X": X, "y": y, "X_test": X, "y_test": y, "source": source}
+
+
+def _split(X, y, n_train, source) -> dict:
+    scaler = StandardScaler().fit(X[:n_train])
+    X = scaler.transform(X).astype(np.float32)
+    return {
+        "X": X[:n_train],
+        "y": y[:n_train],
+        "X_test": X[n_train:],
+        "y_test": y[n_train:],
+        "source": source,
+    }

@@ -1,0 +1,36 @@
+"""Peak RSS growth over repeated fits, in a fresh process (one tool)."""
+
+from __future__ import annotations
+
+import gc
+import json
+import resource
+
+from . import data as datasets
+from .tools import FIT_TOOLS, NetSpec, quiet
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def main(tool: str, fits: int = 20, epochs: int = 10, warmup: int = 3) -> None:
+    d = datasets.pima()
+    spec = NetSpec((12, 8), 10, epochs)
+
+    def one_fit() -> None:
+        with quiet():
+            FIT_TOOLS[tool](spec).fit(d["X"], d["y"])
+        gc.collect()
+
+    for _ in range(warmup):
+        one_fit()
+    before = _peak_mb()
+    for _ in range(fits):
+        one_fit()
+    after = _peak_mb()
+    print(
+        json.dumps(
+            {"value": after - before, "peak_before_mb": before, "peak_after_mb": after}
+        )
+    )

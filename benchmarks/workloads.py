@@ -1,0 +1,253 @@
+"""The measured workloads: each is a list of variants timed round-robin."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import data as datasets
+from .tools import FIT_TOOLS, NetSpec, RawKeras, quiet, skdl_estimator
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Variant:
+    """One timed thing: ``run()`` returns at least ``{"value": ...}``."""
+
+    name: str
+    run: Callable[[], dict]
+    max_repeats: int | None = None
+    warmup: bool = False
+
+
+@dataclass
+class Workload:
+    name: str
+    title: str
+    variants: list[Variant]
+    reference: str = "keras"
+    unit: str = "s"
+    notes: str = ""
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+# -- fits ---------------------------------------------------------------------
+def _fit_variant(name, spec, d, max_repeats=None) -> Variant:
+    def run() -> dict:
+        est = FIT_TOOLS[name](spec)
+        with quiet():
+            seconds, _ = _timed(lambda: est.fit(d["X"], d["y"]))
+            acc = float(est.score(d["X_test"], d["y_test"]))
+        return {"value": seconds, "accuracy": acc}
+
+    return Variant(name, run, max_repeats, warmup=name == "skdl")
+
+
+def fit_workload(name, title, spec, d, slow_repeats, notes="") -> Workload:
+    slow = {"keras", "scikeras", "skdl-keras-fit"}
+    variants = [
+        _fit_variant(tool, spec, d, slow_repeats if tool in slow else None)
+        for tool in FIT_TOOLS
+    ]
+    return Workload(name, title, variants, notes=notes)
+
+
+# -- 10-fold cross-validation ----------------------------------------------------
+def _cv_variant(name, spec, d, folds, max_repeats=None) -> Variant:
+    from sklearn.model_selection import StratifiedKFold
+
+    cv = StratifiedKFold(folds, shuffle=True, random_state=0)
+
+    def run() -> dict:
+        X, y = d["X"], d["y"]
+        with quiet():
+            if name == "keras":
+                scores = []
+                seconds, _ = _timed(
+                    lambda: scores.extend(
+                        RawKeras(spec).fit(X[tr], y[tr]).score(X[te], y[te])
+                        for tr, te in cv.split(X, y)
+                    )
+                )
+            else:
+                seconds, scores = _timed(lambda: _cv(name, spec, X, y, cv))
+        return {"value": seconds, "accuracy": float(np.mean(scores))}
+
+    return Variant(name, run, max_repeats, warmup=name == "skdl")
+
+
+def _cv(name, spec, X, y, cv):
+    from sklearn.model_selection import cross_val_score
+
+    from skdl._engine import forced_engine
+    from skdl._trainers import clear_trainers
+
+    if name in ("skdl-keras-fit", "skdl-first-fit"):
+        engine = "keras" if name == "skdl-keras-fit" else "auto"
+        clear_trainers()
+        with forced_engine(engine):
+            return cross_val_score(skdl_estimator(spec), X, y, cv=cv)
+    return cross_val_score(FIT_TOOLS[name](spec), X, y, cv=cv)
+
+
+def cv_workload(spec, folds, slow_repeats) -> Workload:
+    d = datasets.breast_cancer()
+    slow = {"keras", "scikeras", "skdl-keras-fit"}
+    variants = [
+        _cv_variant(tool, spec, d, folds, slow_repeats if tool in slow else None)
+        for tool in FIT_TOOLS
+    ]
+    title = (
+        f"{folds}-fold cross_val_score, breast cancer ({d['X'].shape[0]} rows), "
+        f"{_net(spec)}"
+    )
+    return Workload("cv10", title, variants, notes="accuracy: mean CV score")
+
+
+def _net(spec: NetSpec) -> str:
+    sizes = "-".join(str(h) for h in spec.hidden)
+    return f"{sizes}-1, batch {spec.batch_size}, {spec.epochs} epochs"
+
+
+# -- prediction -------------------------------------------------------------------
+def _median_call(fn, calls: int) -> float:
+    fn()  # warm: traces and caches
+    times = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def predict_workloads(d, quick: bool) -> list[Workload]:
+    spec = NetSpec((6, 6), 256, 2)
+    tools = {}
+    with quiet():
+        for name in ("skdl", "scikeras", "sklearn"):
+            tools[name] = FIT_TOOLS[name](spec).fit(d["X"], d["y"])
+    model = tools["skdl"].model_
+    out = []
+    for rows, calls in ((1, 20 if quick else 200), (10_000, 3 if quick else 20)):
+        X = np.resize(d["X"], (rows, d["X"].shape[1])).astype(np.float32)
+        few = max(3, calls // 10)
+        fns = {
+            "skdl": (lambda X=X: tools["skdl"].predict_proba(X), calls),
+            "keras-predict_on_batch": (lambda X=X: model.predict_on_batch(X), calls),
+            "keras-predict": (lambda X=X: model.predict(X, verbose=0), few),
+            "scikeras": (lambda X=X: tools["scikeras"].predict_proba(X), few),
+            "sklearn": (lambda X=X: tools["sklearn"].predict_proba(X), calls),
+        }
+        variants = [
+            Variant(name, lambda f=f, c=c: {"value": 1000 * _median_call(f, c)})
+            for name, (f, c) in fns.items()
+        ]
+        out.append(
+            Workload(
+                f"predict_{rows}",
+                f"predict_proba on {rows} row(s), median per call",
+                variants,
+                reference="keras-predict_on_batch",
+                unit="ms",
+            )
+        )
+    return out
+
+
+# -- grid search ------------------------------------------------------------------
+def grid_workload(d, spec: NetSpec, quick: bool) -> Workload:
+    from sklearn.model_selection import GridSearchCV
+
+    from .tools import sklearn_estimator
+
+    grid = {"hidden_layer_sizes": [(12, 8), (8,)], "learning_rate_init": [1e-3, 1e-2]}
+    if quick:
+        grid = {"hidden_layer_sizes": [(4,)], "learning_rate_init": [1e-3, 1e-2]}
+    results = {}
+
+    def variant(name, make, n_jobs) -> Variant:
+        def run() -> dict:
+            search = GridSearchCV(make(spec), grid, cv=3, n_jobs=n_jobs)
+            with quiet():
+                seconds, _ = _timed(lambda: search.fit(d["X"], d["y"]))
+            results[name] = (search.best_params_, search.best_score_)
+            return {"value": seconds, "accuracy": float(search.best_score_)}
+
+        return Variant(name, run)
+
+    variants = [
+        variant("skdl n_jobs=1", skdl_estimator, 1),
+        variant("skdl n_jobs=2", skdl_estimator, 2),
+        variant("sklearn n_jobs=1", sklearn_estimator, 1),
+        variant("sklearn n_jobs=2", sklearn_estimator, 2),
+    ]
+    n_fits = 3 * len(grid["hidden_layer_sizes"]) * len(grid["learning_rate_init"])
+    return Workload(
+        "grid",
+        f"GridSearchCV, {n_fits} fits + refit, Pima, {_net(spec)}",
+        variants,
+        reference="skdl n_jobs=1",
+        notes="accuracy: best_score_ (identical for n_jobs=1 and 2)",
+    )
+
+
+# -- import time and memory (fresh processes) -----------------------------------
+def _python(code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def import_workload() -> Workload:
+    def variant(module: str) -> Variant:
+        code = (
+            "import time; t = time.perf_counter(); "
+            f"import {module}; print(time.perf_counter() - t)"
+        )
+        return Variant(f"import {module}", lambda: {"value": float(_python(code))})
+
+    names = ("skdl", "keras", "tensorflow", "sklearn.neural_network")
+    return Workload(
+        "import",
+        "import time in a fresh process",
+        [variant(m) for m in names],
+        reference="import keras",
+    )
+
+
+def memory_workload(fits: int, epochs: int) -> Workload:
+    def variant(tool: str) -> Variant:
+        def run() -> dict:
+            code = (
+                "from benchmarks.memory import main; "
+                f"main({tool!r}, fits={fits}, epochs={epochs})"
+            )
+            return json.loads(_python(code))
+
+        return Variant(tool, run, max_repeats=1)
+
+    return Workload(
+        "memory",
+        f"peak RSS growth over {fits} further fits (Pima net, {epochs} epochs each)",
+        [variant(t) for t in ("skdl", "skdl-keras-fit", "keras", "scikeras")],
+        unit="MB",
+        notes="value: growth of peak RSS after warm-up fits",
+    )
