@@ -80,8 +80,11 @@ def clear_trainers() -> None:
 def signature(model) -> str | None:
     """A key equal for networks of identical configuration, else ``None``.
 
-    Networks whose configuration or compile settings do not serialize
-    (custom objects without ``get_config``) get ``None``: never pooled.
+    Seeds are left out: they only choose initial values and the starting
+    state of random generators, and both are copied into the trainer with
+    the variables. Networks whose configuration or compile settings do not
+    serialize (custom objects without ``get_config``) get ``None``: never
+    pooled.
     """
     try:
         compile_config = model.get_compile_config()
@@ -90,12 +93,32 @@ def signature(model) -> str | None:
         parts = [
             type(model).__module__,
             type(model).__qualname__,
-            model.get_config(),
-            compile_config,
+            _without_seeds(model.get_config()),
+            _without_optimizer_name(compile_config),
         ]
         return json.dumps(parts, sort_keys=True)
     except Exception:  # any failure only means "do not pool"
         return None
+
+
+def _without_seeds(config: Any) -> Any:
+    if isinstance(config, dict):
+        return {k: _without_seeds(v) for k, v in config.items() if k != "seed"}
+    if isinstance(config, list | tuple):
+        return [_without_seeds(v) for v in config]
+    return config
+
+
+def _without_optimizer_name(compile_config: dict) -> dict:
+    # Optimizers are numbered as they are made ("adam_3"): not a difference.
+    optimizer = compile_config.get("optimizer")
+    if isinstance(optimizer, dict) and isinstance(optimizer.get("config"), dict):
+        config = {k: v for k, v in optimizer["config"].items() if k != "name"}
+        compile_config = {
+            **compile_config,
+            "optimizer": {**optimizer, "config": config},
+        }
+    return compile_config
 
 
 def _twin(model) -> Any:

@@ -1,0 +1,210 @@
+"""The compiled-epoch engine gives Keras ``fit``'s results, faster.
+
+Both engines shuffle with the estimator's generator, so for a given
+``random_state`` they train on the same batches in the same order; the
+weights must agree to float32 rounding.
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from skdl import MLPClassifier, MLPRegressor, _engine, _trainers
+from skdl.backend import import_keras
+
+keras = import_keras()
+
+# 61 rows and batch 8: seven full batches and a last batch of five.
+RNG = np.random.RandomState(0)
+X = RNG.normal(size=(61, 5)).astype(np.float32)
+Y_CLS = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
+Y_REG = (X @ RNG.normal(size=5)).astype(np.float32)
+W = RNG.uniform(0.5, 2.0, size=61).astype(np.float32)
+
+
+def _fit(engine, est, y, **fit_kw):
+    with _engine.forced_engine(engine):
+        return est.fit(X, y, **fit_kw)
+
+
+def _assert_same_weights(a, b, rtol=2e-4, atol=2e-5):
+    for wa, wb in zip(a.model_.get_weights(), b.model_.get_weights(), strict=True):
+        assert_allclose(wa, wb, rtol=rtol, atol=atol)
+
+
+CASES = {
+    "adam": dict(solver="adam"),
+    "sgd-nesterov": dict(solver="sgd", learning_rate_init=0.05),
+    "sgd-plain": dict(solver="sgd", momentum=0.0, learning_rate_init=0.05),
+    "rmsprop (Keras update)": dict(solver="rmsprop"),
+    "dropout": dict(dropout=0.3),
+}
+
+
+@pytest.mark.parametrize("params", CASES.values(), ids=CASES.keys())
+def test_compiled_matches_keras_fit_classifier(params):
+    make = lambda: MLPClassifier(  # noqa: E731
+        (7, 4), batch_size=8, max_iter=4, random_state=3, **params
+    )
+    fast = _fit("compiled", make(), Y_CLS)
+    slow = _fit("keras", make(), Y_CLS)
+    _assert_same_weights(fast, slow)
+    assert_allclose(fast.loss_curve_, slow.loss_curve_, rtol=1e-4)
+    # The weights moved: the comparison is not between two initial states.
+    init = MLPClassifier((7, 4), max_iter=1, random_state=3, **params)
+    assert not np.allclose(fast.coefs_[0], _fit("keras", init, Y_CLS).coefs_[0])
+
+
+def test_compiled_matches_keras_fit_regressor_with_sample_weight():
+    make = lambda: MLPRegressor((6,), batch_size=8, max_iter=5, random_state=1)  # noqa: E731
+    fast = _fit("compiled", make(), Y_REG, sample_weight=W)
+    slow = _fit("keras", make(), Y_REG, sample_weight=W)
+    _assert_same_weights(fast, slow)
+    assert_allclose(fast.loss_curve_, slow.loss_curve_, rtol=1e-4)
+
+
+def test_early_stopping_scores_match():
+    # The per-epoch validation score predicts with the estimator's network,
+    # which must hold the trained weights at every epoch.
+    make = lambda: MLPClassifier(  # noqa: E731
+        (8,),
+        batch_size=8,
+        max_iter=6,
+        early_stopping=True,
+        validation_fraction=0.3,
+        learning_rate_init=0.05,
+        random_state=0,
+    )
+    fast = _fit("compiled", make(), Y_CLS)
+    slow = _fit("keras", make(), Y_CLS)
+    assert fast.validation_scores_ == slow.validation_scores_
+    assert len(set(fast.validation_scores_)) > 1
+    _assert_same_weights(fast, slow)
+
+
+def test_partial_fit_and_warm_start_continue_the_optimizer_state():
+    fast = MLPClassifier((5,), batch_size=8, random_state=0)
+    slow = MLPClassifier((5,), batch_size=8, random_state=0)
+    for _ in range(3):
+        with _engine.forced_engine("compiled"):
+            fast.partial_fit(X, Y_CLS, classes=[0, 1])
+        with _engine.forced_engine("keras"):
+            slow.partial_fit(X, Y_CLS, classes=[0, 1])
+    _assert_same_weights(fast, slow)
+    assert int(fast.model_.optimizer.iterations) == 3 * 8
+    assert int(slow.model_.optimizer.iterations) == 3 * 8
+
+
+def _spy_engines(monkeypatch) -> list[str]:
+    used: list[str] = []
+    for name in ("_CompiledEpoch", "_KerasEpoch"):
+        cls = getattr(_engine, name)
+
+        def make(*args, _cls=cls, _name=name, **kwargs):
+            used.append(_name)
+            return _cls(*args, **kwargs)
+
+        monkeypatch.setattr(_engine, name, make)
+    return used
+
+
+class _EpochCounter(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.epochs = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs += 1
+
+
+class _BatchCounter(keras.callbacks.Callback):
+    batches = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        type(self).batches += 1
+
+
+def test_fast_path_is_chosen_automatically(monkeypatch):
+    used = _spy_engines(monkeypatch)
+    MLPClassifier((4,), max_iter=2, callbacks=[_EpochCounter()]).fit(X, Y_CLS)
+    assert used == ["_CompiledEpoch"]
+
+
+def test_falls_back_to_keras_fit_for_per_batch_callbacks(monkeypatch):
+    used = _spy_engines(monkeypatch)
+    _BatchCounter.batches = 0
+    MLPClassifier((4,), batch_size=8, max_iter=2, callbacks=[_BatchCounter()]).fit(
+        X, Y_CLS
+    )
+    assert used == ["_KerasEpoch"]
+    assert _BatchCounter.batches == 2 * 8  # every batch hook ran
+
+
+def test_choose_engine_rules():
+    rng = np.random.RandomState(0)
+    plan = _engine.TrainingPlan(epochs=1, batch_size=4, shuffle=True, rng=rng)
+    assert _engine.choose_engine(plan) == "compiled"
+    plan.callbacks = [_BatchCounter()]
+    assert _engine.choose_engine(plan) == "keras"
+    plan.callbacks = [keras.callbacks.ModelCheckpoint("never.keras")]
+    assert _engine.choose_engine(plan) == "compiled"
+    with _engine.forced_engine("keras"):
+        plan.callbacks = []
+        assert _engine.choose_engine(plan) == "keras"
+    assert _engine.choose_engine(plan) == "compiled"
+    with pytest.raises(ValueError, match="engine must be one of"):
+        _engine.forced_engine("fast").__enter__()
+
+
+def test_reused_trainer_gives_the_same_result_and_shares_nothing():
+    _trainers.clear_trainers()
+    make = lambda: MLPClassifier((6,), batch_size=8, max_iter=3, random_state=5)  # noqa: E731
+    cold = make().fit(X, Y_CLS)
+    assert len(_trainers._POOL) == 1
+    other = MLPClassifier((6,), batch_size=8, max_iter=3, random_state=9).fit(X, Y_CLS)
+    before = [w.copy() for w in cold.model_.get_weights()]
+    warm = make().fit(X, Y_CLS)  # the trainer of the fits above
+    assert len(_trainers._POOL) == 1
+    _assert_same_weights(cold, warm, rtol=1e-6, atol=1e-7)
+    assert cold.model_ is not warm.model_ and cold.model_ is not other.model_
+    for w0, w1 in zip(before, cold.model_.get_weights(), strict=True):
+        assert_allclose(w0, w1, rtol=0, atol=0)
+
+
+def test_pool_stays_bounded():
+    _trainers.clear_trainers()
+    for width in range(1, _trainers.MAX_FREE_TRAINERS + 3):
+        MLPClassifier((width,), max_iter=1, random_state=0).fit(X, Y_CLS)
+    assert len(_trainers._POOL) == _trainers.MAX_FREE_TRAINERS
+
+
+class _FailAtEpoch(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 1:
+            raise RuntimeError("stop here")
+
+
+def test_failed_fit_keeps_previous_model_and_pool_usable():
+    est = MLPClassifier((4,), batch_size=8, max_iter=2, random_state=0).fit(X, Y_CLS)
+    model, weights = est.model_, [w.copy() for w in est.model_.get_weights()]
+    est.set_params(callbacks=[_FailAtEpoch()], max_iter=3)
+    with pytest.raises(RuntimeError, match="stop here"):
+        est.fit(X, Y_CLS)
+    assert est.model_ is model
+    for w0, w1 in zip(weights, est.model_.get_weights(), strict=True):
+        assert_allclose(w0, w1, rtol=0, atol=0)
+    est.set_params(callbacks=None).fit(X, Y_CLS)
+    assert est.n_iter_ == 3
+
+
+def test_pickled_estimator_predicts_and_keeps_training():
+    est = MLPClassifier((5,), batch_size=8, max_iter=2, random_state=0).fit(X, Y_CLS)
+    copy = pickle.loads(pickle.dumps(est))
+    assert_allclose(copy.predict_proba(X), est.predict_proba(X), rtol=1e-6)
+    for e in (est, copy):
+        e.set_params(warm_start=True, max_iter=2).fit(X, Y_CLS)
+    _assert_same_weights(est, copy, rtol=1e-5, atol=1e-6)
