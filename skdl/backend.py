@@ -2,9 +2,11 @@
 
 The rest of skdl talks to ``keras`` and ``keras.ops`` only. This module owns
 the pieces that differ between TensorFlow, JAX and PyTorch: importing Keras
-lazily (``import skdl`` must stay cheap), quieting backend log spam, and
-running a block of code under a seed without leaving any process-wide random
-state changed afterwards.
+lazily (``import skdl`` must stay cheap), quieting backend log spam,
+choosing the device a block of code runs on (with GPU memory taken as
+needed rather than all at once, and optional mixed precision), and running
+a block of code under a seed without leaving any process-wide random state
+changed afterwards.
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
-__all__ = ["backend_name", "import_keras", "seeded"]
+__all__ = [
+    "backend_name",
+    "device_scope",
+    "gpu_count",
+    "import_keras",
+    "resolve_device",
+    "seeded",
+]
 
 _KERAS: Any = None
 
@@ -31,6 +41,8 @@ def import_keras() -> Any:
     global _KERAS
     if _KERAS is None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        # JAX: take GPU memory as needed, not 75% of the card up front.
+        os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
         from ._quiet import native_stderr_silenced
 
         with native_stderr_silenced():
@@ -42,6 +54,7 @@ def import_keras() -> Any:
                 tf.get_logger().setLevel("ERROR")
                 # Device discovery logs too; do it now, while silenced.
                 tf.config.list_physical_devices()
+                _tf_memory_growth(tf)
         _KERAS = keras
     return _KERAS
 
@@ -49,6 +62,126 @@ def import_keras() -> Any:
 def backend_name() -> str:
     """Return the name of the active Keras backend (``'tensorflow'``, ...)."""
     return import_keras().backend.backend()
+
+
+def _tf_memory_growth(tf) -> None:
+    """Let TensorFlow grow its use of each GPU instead of taking it whole."""
+    for gpu in tf.config.list_physical_devices("GPU"):
+        # Raises once the GPU is initialized: then leave it as it is.
+        with contextlib.suppress(RuntimeError, ValueError):
+            tf.config.experimental.set_memory_growth(gpu, True)
+
+
+def gpu_count() -> int:
+    """Number of GPUs the active Keras backend can use."""
+    name = backend_name()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        return len(tf.config.list_physical_devices("GPU"))
+    if name == "jax":
+        import jax
+
+        return sum(d.platform == "gpu" for d in jax.devices())
+    if name == "torch":
+        import torch
+
+        return int(torch.cuda.device_count())
+    return 0
+
+
+_DEVICE = re.compile(r"^(auto|cpu|gpu)(?::(\d+))?$")
+_PRECISIONS = (None, "float32", "mixed_float16", "mixed_bfloat16")
+
+
+def resolve_device(device: str = "auto") -> str:
+    """Turn a ``device`` setting into Keras' device name.
+
+    Parameters
+    ----------
+    device : {'auto', 'cpu', 'gpu'} or 'gpu:N', default='auto'
+        ``'auto'``: the first GPU when there is one, else the CPU.
+        ``'gpu'`` is ``'gpu:0'``.
+
+    Returns
+    -------
+    name : str
+        ``'cpu:0'`` or ``'gpu:N'``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown setting, or a GPU that is not there.
+
+    Examples
+    --------
+    >>> from skdl.backend import resolve_device
+    >>> resolve_device("cpu")
+    'cpu:0'
+    """
+    match = _DEVICE.match(device.strip().lower()) if isinstance(device, str) else None
+    if match is None or (match.group(1) == "auto" and match.group(2) is not None):
+        raise ValueError(
+            "device must be 'auto', 'cpu', 'gpu' or 'gpu:N' (N a GPU index); "
+            f"got {device!r}."
+        )
+    kind, index = match.group(1), int(match.group(2) or 0)
+    if kind == "cpu":
+        return "cpu:0"
+    n_gpus = gpu_count()
+    if kind == "auto":
+        return "gpu:0" if n_gpus else "cpu:0"
+    if index >= n_gpus:
+        seen = f"{n_gpus} GPU(s)" if n_gpus else "no GPU"
+        raise ValueError(
+            f"device={device!r} asks for GPU {index}, but the {backend_name()} "
+            f"backend sees {seen}. Use device='auto' (GPU when present) or "
+            "'cpu', or install the GPU build of the backend."
+        )
+    return f"gpu:{index}"
+
+
+@contextlib.contextmanager
+def device_scope(device: str = "auto", precision: str | None = None) -> Iterator[str]:
+    """Run a block on one device, optionally in mixed precision.
+
+    Networks built and trained inside the block keep their variables on
+    that device. With ``precision='mixed_float16'`` (GPUs) or
+    ``'mixed_bfloat16'`` (recent CPUs and TPUs), layers built inside the
+    block compute in 16 bits and keep float32 weights; the process-wide
+    dtype policy is restored on exit, so nothing outside the block changes.
+
+    Parameters
+    ----------
+    device : {'auto', 'cpu', 'gpu'} or 'gpu:N', default='auto'
+        Where to run, as in :func:`resolve_device`.
+    precision : {None, 'float32', 'mixed_float16', 'mixed_bfloat16'}, default=None
+        Dtype policy inside the block (``None``: leave it as it is).
+
+    Yields
+    ------
+    name : str
+        The device used, such as ``'cpu:0'``.
+
+    Examples
+    --------
+    >>> from skdl.backend import device_scope
+    >>> with device_scope("cpu") as name:
+    ...     print(name)
+    cpu:0
+    """
+    if precision not in _PRECISIONS:
+        raise ValueError(f"precision must be one of {_PRECISIONS}; got {precision!r}.")
+    keras = import_keras()
+    name = resolve_device(device)
+    previous = keras.config.dtype_policy()
+    try:
+        if precision is not None:
+            keras.config.set_dtype_policy(precision)
+        with keras.device(name):
+            yield name
+    finally:
+        keras.config.set_dtype_policy(previous)
 
 
 def _keras_global_seed_state() -> tuple[Any, Any]:

@@ -1,0 +1,57 @@
+"""GPU paths: run where a GPU is visible to the Keras backend, else skipped."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from skdl import MLPClassifier
+from skdl.backend import device_scope, gpu_count, import_keras, resolve_device
+
+pytestmark = pytest.mark.gpu
+
+X = np.random.RandomState(0).normal(size=(256, 10)).astype(np.float32)
+Y = (X[:, 0] + X[:, 1] > 0).astype(int)
+
+
+@pytest.fixture(autouse=True)
+def _needs_gpu():
+    if gpu_count() == 0:
+        pytest.skip("no GPU visible to the Keras backend")
+
+
+def _device_of(variable) -> str:
+    value = variable.value
+    if hasattr(value, "devices"):  # JAX arrays
+        return ",".join(str(d) for d in value.devices())
+    return str(value.device)
+
+
+def test_auto_picks_the_first_gpu():
+    assert resolve_device("auto") == "gpu:0"
+
+
+def test_train_on_gpu_predict_on_cpu():
+    with device_scope("gpu"):
+        clf = MLPClassifier((16,), max_iter=20, random_state=0).fit(X, Y)
+        on_gpu = clf.predict_proba(X)
+    assert "gpu" in _device_of(clf.model_.weights[0]).lower() or "cuda" in (
+        _device_of(clf.model_.weights[0]).lower()
+    )
+    assert clf.score(X, Y) > 0.8
+    with device_scope("cpu"):
+        copy = pickle.loads(pickle.dumps(clf))
+        on_cpu = copy.predict_proba(X)
+    assert_allclose(on_cpu, on_gpu, rtol=1e-4, atol=1e-5)
+
+
+def test_mixed_precision_on_gpu():
+    keras = import_keras()
+    with device_scope("gpu", precision="mixed_float16"):
+        clf = MLPClassifier((16,), max_iter=20, random_state=0).fit(X, Y)
+    assert keras.config.dtype_policy().name == "float32"
+    assert clf.model_.get_layer("hidden_0").compute_dtype == "float16"
+    assert clf.score(X, Y) > 0.8
