@@ -1,0 +1,46 @@
+"""The benchmark runner still runs (its quick smoke mode, one workload)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+def test_quick_pima_run_writes_every_variant(tmp_path):
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--only", "pima"]
+        + ["--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| skdl |" in done.stdout
+    result = json.loads(out.read_text())
+    rows = {r["variant"]: r for r in result["workloads"]["pima"]["rows"]}
+    assert set(rows) == {
+        "skdl",
+        "skdl-first-fit",
+        "skdl-keras-fit",
+        "keras",
+        "scikeras",
+        "sklearn",
+    }
+    for row in rows.values():
+        assert row["median"] > 0 and 0 <= row["accuracy"] <= 1
+    # Same seed, same batches: both skdl engines reach the same accuracy.
+    assert rows["skdl"]["accuracy"] == rows["skdl-keras-fit"]["accuracy"]
+    assert result["machine"]["cpu_count"] >= 1
