@@ -18,9 +18,9 @@ pytestmark = pytest.mark.slow
 def test_quick_pima_run_writes_every_variant(tmp_path):
     out = tmp_path / "bench.json"
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    command = [sys.executable, "-m", "benchmarks", "--quick", "--only", "pima"]
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--only", "pima"]
-        + ["--out", str(out)],
+        [*command, "--out", str(out)],
         cwd=ROOT,
         env=env,
         capture_output=True,
