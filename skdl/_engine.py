@@ -93,7 +93,10 @@ def needs_batch_hooks(callbacks: list[Any]) -> bool:
         ):
             continue
         for hook in _BATCH_HOOKS:
-            own = getattr(type(cb), hook, None)
+            # A method of the callback's class, or a function set on the
+            # instance (``keras.callbacks.LambdaCallback``).
+            own = getattr(cb, hook, None)
+            own = getattr(own, "__func__", own)
             if own is not None and own is not getattr(base, hook):
                 return True
     return False

@@ -144,6 +144,17 @@ def test_falls_back_to_keras_fit_for_per_batch_callbacks(monkeypatch):
     assert _BatchCounter.batches == 2 * 8  # every batch hook ran
 
 
+def test_lambda_callback_batch_hooks_run(monkeypatch):
+    used = _spy_engines(monkeypatch)
+    seen = []
+    hook = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda b, logs: seen.append(b)
+    )
+    MLPClassifier((4,), batch_size=8, max_iter=1, callbacks=[hook]).fit(X, Y_CLS)
+    assert used == ["_KerasEpoch"]
+    assert seen == list(range(8))
+
+
 def test_choose_engine_rules():
     rng = np.random.RandomState(0)
     plan = _engine.TrainingPlan(epochs=1, batch_size=4, shuffle=True, rng=rng)
@@ -151,6 +162,8 @@ def test_choose_engine_rules():
     plan.callbacks = [_BatchCounter()]
     assert _engine.choose_engine(plan) == "keras"
     plan.callbacks = [keras.callbacks.ModelCheckpoint("never.keras")]
+    assert _engine.choose_engine(plan) == "compiled"
+    plan.callbacks = [keras.callbacks.LambdaCallback(on_epoch_end=print)]
     assert _engine.choose_engine(plan) == "compiled"
     with _engine.forced_engine("keras"):
         plan.callbacks = []
