@@ -14,6 +14,16 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
+def _current_mb() -> float:
+    """Resident set size now (Linux), or NaN where /proc is missing."""
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[1])
+    except OSError:
+        return float("nan")
+    return pages * resource.getpagesize() / 2**20
+
+
 def main(tool: str, fits: int = 20, epochs: int = 10, warmup: int = 3) -> None:
     d = datasets.pima()
     spec = NetSpec((12, 8), 10, epochs)
@@ -25,12 +35,14 @@ def main(tool: str, fits: int = 20, epochs: int = 10, warmup: int = 3) -> None:
 
     for _ in range(warmup):
         one_fit()
-    before = _peak_mb()
+    before, now_before = _peak_mb(), _current_mb()
     for _ in range(fits):
         one_fit()
-    after = _peak_mb()
-    print(
-        json.dumps(
-            {"value": after - before, "peak_before_mb": before, "peak_after_mb": after}
-        )
-    )
+    after, now_after = _peak_mb(), _current_mb()
+    result = {
+        "value": after - before,
+        "rss_growth_mb": now_after - now_before,
+        "peak_before_mb": before,
+        "peak_after_mb": after,
+    }
+    print(json.dumps(result))
