@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,8 @@ from sklearn.preprocessing import StandardScaler
 
 _ROOT = Path(__file__).resolve().parents[1]
 # The tutorial datasets live in ``shared/data`` beside the checkout (or one
-# level further up for a checkout inside a folder of checkouts).
+# level further up for a checkout inside a folder of checkouts), or where
+# SKDL_SHARED_DATA points.
 SHARED = next(
     (
         base / "shared" / "data"
@@ -19,6 +21,8 @@ SHARED = next(
     ),
     _ROOT.parent / "shared" / "data",
 )
+if os.environ.get("SKDL_SHARED_DATA"):
+    SHARED = Path(os.environ["SKDL_SHARED_DATA"])
 
 
 def pima(n_train: int = 426) -> dict:
