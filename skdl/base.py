@@ -43,6 +43,11 @@ __all__ = ["BaseKerasEstimator", "KerasClassifierBase", "KerasRegressorBase"]
 # compiled call (``predict_on_batch``), never through ``Model.predict``'s
 # per-call data pipeline.
 PREDICT_CHUNK = 16384
+# Inputs of fewer rows are padded to this many: matrix-product kernels
+# chosen by batch size round differently, and padding gives every small
+# batch the same kernel, so a row's prediction does not depend on the
+# other rows predicted with it.
+PREDICT_MIN_ROWS = 32
 _MAX_SEED = 2**31 - 1
 
 
@@ -511,7 +516,12 @@ def _merge_history(old: dict, new: dict) -> dict[str, list]:
 
 def _predict_raw(model, X: np.ndarray) -> np.ndarray:
     """Network outputs for ``X`` through compiled calls, chunk by chunk."""
-    if X.shape[0] <= PREDICT_CHUNK:
+    n = X.shape[0]
+    if 0 < n < PREDICT_MIN_ROWS:
+        padded = np.zeros((PREDICT_MIN_ROWS, *X.shape[1:]), dtype=X.dtype)
+        padded[:n] = X
+        return np.asarray(model.predict_on_batch(padded))[:n]
+    if n <= PREDICT_CHUNK:
         return np.asarray(model.predict_on_batch(X))
     parts = [
         np.asarray(model.predict_on_batch(X[i : i + PREDICT_CHUNK]))
