@@ -114,6 +114,17 @@ default=None
         (stratified, seeded) and log ``val_loss``/``val_accuracy``.
         Callbacks with per-batch hooks make training use Keras' ``fit``
         loop instead of the compiled epoch loop.""",
+    "device": """\
+device : {'auto', 'cpu', 'gpu'} or 'gpu:N', default='auto'
+        Where to train: ``'auto'`` uses the first GPU when the backend sees
+        one, else the CPU. GPU memory grows as needed instead of being taken
+        whole. A model trained on a GPU loads and predicts on a CPU-only
+        machine.""",
+    "precision": """\
+precision : {None, 'float32', 'mixed_float16', 'mixed_bfloat16'}, default=None
+        Mixed precision for the network's layers (``'mixed_float16'`` on
+        GPUs); weights stay float32. Applies to this estimator only: the
+        process-wide dtype policy is left unchanged.""",
     "class_weight": """\
 class_weight : dict, 'balanced' or None, default=None
         Weights per class, multiplied into ``sample_weight``;

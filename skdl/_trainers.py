@@ -95,10 +95,17 @@ def signature(model) -> str | None:
             type(model).__qualname__,
             _without_seeds(model.get_config()),
             _without_optimizer_name(compile_config),
+            # A twin must live on the device the network was placed on.
+            [_device_of(v) for v in model.variables[:1]],
         ]
         return json.dumps(parts, sort_keys=True)
     except Exception:  # any failure only means "do not pool"
         return None
+
+
+def _device_of(variable) -> str:
+    value = getattr(variable, "value", variable)
+    return str(getattr(value, "device", ""))
 
 
 def _without_seeds(config: Any) -> Any:

@@ -85,6 +85,14 @@ class BaseKerasEstimator(BaseEstimator):
         """Return ``(train_idx, val_idx)`` or ``None`` when nothing is held out."""
         return None
 
+    def _device_scope(self):
+        """Where (and in what precision) to build and train the network."""
+        from .backend import device_scope
+
+        return device_scope(
+            getattr(self, "device", "auto"), getattr(self, "precision", None)
+        )
+
     def _wants_validation_score(self) -> bool:
         """Whether to log ``val_score`` (the ``score`` metric) every epoch."""
         return False
@@ -180,7 +188,7 @@ class BaseKerasEstimator(BaseEstimator):
             epochs_=epochs,
         )
 
-        with seeded(seed):
+        with self._device_scope(), seeded(seed):
             if reuse:
                 model = self.model_
             else:

@@ -146,6 +146,8 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     {epsilon}
     {n_iter_no_change}
     {callbacks}
+    {device}
+    {precision}
     {class_weight}
 
     Attributes
@@ -228,6 +230,8 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         epsilon=1e-8,
         n_iter_no_change=10,
         callbacks=None,
+        device="auto",
+        precision=None,
         class_weight=None,
     ):
         self.filters = filters
@@ -261,6 +265,8 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.callbacks = callbacks
+        self.device = device
+        self.precision = precision
         self.class_weight = class_weight
 
     # -- parameters ----------------------------------------------------------------

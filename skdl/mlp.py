@@ -56,6 +56,11 @@ class _BaseMLP:
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "callbacks": [list, None],
+        "device": [str],
+        "precision": [
+            StrOptions({"float32", "mixed_float16", "mixed_bfloat16"}),
+            None,
+        ],
     }
 
     def __init__(
@@ -86,6 +91,8 @@ class _BaseMLP:
         max_fun=15000,
         dropout=0.0,
         callbacks=None,
+        device="auto",
+        precision=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -112,6 +119,8 @@ class _BaseMLP:
         self.max_fun = max_fun
         self.dropout = dropout
         self.callbacks = callbacks
+        self.device = device
+        self.precision = precision
 
     # -- parameter checks that span several values ---------------------------
     def _check_params(self) -> None:
@@ -141,6 +150,9 @@ class _BaseMLP:
                 f"{self.activation!r}."
             ) from exc
         self._named_callbacks()
+        from .backend import resolve_device
+
+        resolve_device(self.device)
 
     def _hidden_sizes(self) -> tuple[int, ...]:
         sizes = self.hidden_layer_sizes
@@ -480,6 +492,8 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     {max_fun}
     {dropout}
     {callbacks}
+    {device}
+    {precision}
     {class_weight}
 
     Attributes
@@ -543,6 +557,8 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         max_fun=15000,
         dropout=0.0,
         callbacks=None,
+        device="auto",
+        precision=None,
         class_weight=None,
     ):
         super().__init__(
@@ -571,6 +587,8 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
             max_fun=max_fun,
             dropout=dropout,
             callbacks=callbacks,
+            device=device,
+            precision=precision,
         )
         self.class_weight = class_weight
 
@@ -612,6 +630,8 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
     {max_fun}
     {dropout}
     {callbacks}
+    {device}
+    {precision}
 
     Attributes
     ----------
