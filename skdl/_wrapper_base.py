@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _routing
 from ._routing import PREFIXES, did_you_mean, routed
-from .backend import import_keras
+from .backend import compile_jit, import_keras
 from .preprocessing.keras_targets import loss_name
 
 __all__ = ["KerasWrapper"]
@@ -295,7 +295,7 @@ class KerasWrapper:
             "loss": self._loss_object(extra, default_loss),
             "metrics": self._metric_objects(extra),
             "run_eagerly": self.run_eagerly,
-            "jit_compile": False,
+            "jit_compile": compile_jit(),
         }
         kwargs.update(routed(extra, "compile"))
         return kwargs

@@ -59,6 +59,17 @@ def import_keras() -> Any:
     return _KERAS
 
 
+def compile_jit() -> bool | str:
+    """The ``jit_compile`` setting skdl compiles networks with.
+
+    On TensorFlow, XLA costs a second or more of compilation per fit and is
+    slower for the small networks skdl mostly trains, and skdl runs whole
+    epochs as graphs anyway: ``False``. On JAX and PyTorch, Keras' default
+    (``'auto'``): without it JAX would run every training step op by op.
+    """
+    return False if backend_name() == "tensorflow" else "auto"
+
+
 def backend_name() -> str:
     """Return the name of the active Keras backend (``'tensorflow'``, ...)."""
     return import_keras().backend.backend()

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._docstrings import ATTRIBUTES, PARAMS
-from .backend import import_keras
+from .backend import compile_jit, import_keras
 from .base import KerasClassifierBase
 from .mlp import _BaseMLP, _ClassifierSteps
 from .networks.conv import AUGMENTATION_PRESETS
@@ -438,7 +438,7 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
             optimizer=self._make_optimizer(),
             loss=meta["loss_"],
             metrics=self._keras_metrics(),
-            jit_compile=False,
+            jit_compile=compile_jit(),
         )
         return model
 

@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 
 from ._docstrings import fill
-from .backend import import_keras
+from .backend import compile_jit, import_keras
 from .base import KerasClassifierBase, KerasRegressorBase
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -307,7 +307,7 @@ class _BaseMLP:
             optimizer=self._make_optimizer(),
             loss=meta["loss_"],
             metrics=self._keras_metrics(),
-            jit_compile=False,
+            jit_compile=compile_jit(),
         )
         return model
 

@@ -35,8 +35,12 @@ def test_auto_picks_the_first_gpu():
 
 
 def test_train_on_gpu_predict_on_cpu():
+    # 256 rows, 2 steps per epoch: 50 epochs at rate 0.01 learn the rule
+    # (20 epochs at 0.001 did not, on any backend or device).
     with device_scope("gpu"):
-        clf = MLPClassifier((16,), max_iter=20, random_state=0).fit(X, Y)
+        clf = MLPClassifier(
+            (16,), max_iter=50, learning_rate_init=0.01, random_state=0
+        ).fit(X, Y)
         on_gpu = clf.predict_proba(X)
     assert "gpu" in _device_of(clf.model_.weights[0]).lower() or "cuda" in (
         _device_of(clf.model_.weights[0]).lower()
@@ -51,7 +55,9 @@ def test_train_on_gpu_predict_on_cpu():
 def test_mixed_precision_on_gpu():
     keras = import_keras()
     with device_scope("gpu", precision="mixed_float16"):
-        clf = MLPClassifier((16,), max_iter=20, random_state=0).fit(X, Y)
+        clf = MLPClassifier(
+            (16,), max_iter=50, learning_rate_init=0.01, random_state=0
+        ).fit(X, Y)
     assert keras.config.dtype_policy().name == "float32"
     assert clf.model_.get_layer("hidden_0").compute_dtype == "float16"
     assert clf.score(X, Y) > 0.8
