@@ -23,6 +23,28 @@ def _needs_gpu():
         pytest.skip("no GPU visible to the Keras backend")
 
 
+@pytest.fixture(autouse=True)
+def _full_float32_matmuls():
+    """GPUs multiply float32 in TF32 by default; compare with the CPU in full."""
+    keras = import_keras()
+    if keras.backend.backend() == "jax":
+        import jax
+
+        previous = jax.config.jax_default_matmul_precision
+        jax.config.update("jax_default_matmul_precision", "highest")
+        yield
+        jax.config.update("jax_default_matmul_precision", previous)
+    elif keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        previous = tf.config.experimental.tensor_float_32_execution_enabled()
+        tf.config.experimental.enable_tensor_float_32_execution(False)
+        yield
+        tf.config.experimental.enable_tensor_float_32_execution(previous)
+    else:
+        yield
+
+
 def _device_of(variable) -> str:
     value = variable.value
     if hasattr(value, "devices"):  # JAX arrays
