@@ -273,12 +273,16 @@ def test_sample_weight_zero_rows_are_ignored(binary):
     w[:20] = 0.0
     X_noise = X.copy()
     X_noise[:20] = 1e3  # garbage rows that must not matter
-    a = fast(MLPClassifier, shuffle=False, max_iter=5).fit(X_noise, y, sample_weight=w)
-    b = fast(MLPClassifier, shuffle=False, max_iter=5).fit(X[20:], y[20:])
-    # Same data seen with weight; loss scale differs (mean over the batch) but
-    # the zero-weight rows contribute no gradient, so both models learn.
+    params = dict(shuffle=False, max_iter=30, batch_size=1000, tol=0.0)
+    a = fast(MLPClassifier, **params).fit(X_noise, y, sample_weight=w)
+    b = fast(MLPClassifier, **params).fit(X[20:], y[20:])
+    # One full batch per epoch: the zero-weight rows add nothing to the
+    # gradient, which only differs by a constant factor (the mean runs over
+    # 120 rows instead of 100) that Adam's normalisation cancels.
+    np.testing.assert_allclose(
+        a.predict_proba(X[20:]), b.predict_proba(X[20:]), atol=2e-3
+    )
     assert a.score(X[20:], y[20:]) > 0.75
-    assert b.score(X[20:], y[20:]) > 0.75
 
 
 def test_lbfgs_gets_a_clear_error(binary):

@@ -3,9 +3,11 @@ checkpoints, callbacks routing."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import keras
 import matplotlib
@@ -37,7 +39,14 @@ def test_verbose_zero_prints_nothing_at_all(tmp_path):
         MLPClassifier((4,), max_iter=3, random_state=0).fit(X, y).predict(X)
         """
     )
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(sys.path[0])}
+    root = str(Path(__file__).resolve().parents[2])
+    paths = [root, os.environ.get("PYTHONPATH", "")]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": os.pathsep.join(p for p in paths if p),
+    }
+    if "KERAS_BACKEND" in os.environ:
+        env["KERAS_BACKEND"] = os.environ["KERAS_BACKEND"]
     done = subprocess.run(
         [sys.executable, "-W", "ignore", "-c", script],
         capture_output=True,
