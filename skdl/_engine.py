@@ -216,7 +216,7 @@ class _KerasEpoch:
         # Per-batch hooks run inside fit; epoch-level ones are driven by
         # ``train`` so that they see each epoch exactly once.
         self.batch_callbacks = [
-            _BatchHooksOnly(cb) for cb in callbacks if needs_batch_hooks([cb])
+            _batch_hooks_only(cb) for cb in callbacks if needs_batch_hooks([cb])
         ]
 
     def __call__(self, order: np.ndarray, epoch: int) -> dict[str, float]:
@@ -294,7 +294,9 @@ def compiled_epoch_function(model, x, y, sw):
 
 
 @functools.cache
-def _batch_hooks_only(keras):
+def _batch_hooks_class():
+    keras = import_keras()
+
     class BatchHooksOnly(keras.callbacks.Callback):
         """Pass only per-batch events on to the wrapped callback."""
 
@@ -311,5 +313,6 @@ def _batch_hooks_only(keras):
     return BatchHooksOnly
 
 
-def _BatchHooksOnly(inner):
-    return _batch_hooks_only(import_keras())(inner)
+def _batch_hooks_only(inner):
+    """Wrap ``inner`` so ``model.fit`` sees only its per-batch hooks."""
+    return _batch_hooks_class()(inner)
