@@ -2,15 +2,18 @@
 
 Two paths run the same Keras ``train_step`` on the same batches:
 
-* the **compiled epoch** path (TensorFlow backend, in-memory data, callbacks
-  that only look at whole epochs): one ``tf.function`` runs a whole epoch
-  (batch slicing, forward, backward, optimizer update, metric accumulation)
-  as a single graph, so there is no Python work per batch. The graph is
+* the **compiled epoch** path (in-memory data, callbacks that only look at
+  whole epochs): one compiled function runs a whole epoch (batch slicing,
+  forward, backward, optimizer update, metric accumulation), so there is no
+  Python work per batch. On TensorFlow it is a ``tf.function`` graph (see
+  :mod:`skdl._fastpath`); on JAX a jitted loop over Keras' stateless step
+  with the data kept on the device (see :mod:`skdl._jax_epoch`). Either is
   traced once per architecture and reused by later fits of the same
-  architecture (see :mod:`skdl._trainers` and :mod:`skdl._fastpath`);
-* the **Keras fit** path (any other backend, or a callback that needs
-  per-batch hooks): ``model.fit`` one epoch at a time, on the same shuffled
-  order.
+  architecture (see :mod:`skdl._trainers`);
+* the **Keras fit** path (PyTorch, a callback that needs per-batch hooks, a
+  network compiled with ``run_eagerly=True``, or, on JAX, data too large to
+  keep on the device): ``model.fit`` one epoch at a time, on the same
+  shuffled order.
 
 Both shuffle with the estimator's own NumPy generator, so for a given
 ``random_state`` they feed identical batches in identical order.
@@ -29,6 +32,8 @@ from typing import Any
 import numpy as np
 
 from ._fastpath import epoch_function
+from ._jax_epoch import JaxEpoch, fits_on_device
+from ._jax_epoch import supported as jax_epoch_supported
 from ._trainers import borrowed_trainer, copy_weights
 from .backend import backend_name, import_keras
 
@@ -42,6 +47,9 @@ __all__ = [
 ]
 
 _ENGINES = ("auto", "compiled", "keras")
+
+# Backends with a compiled-epoch path.
+_COMPILED_BACKENDS = ("tensorflow", "jax")
 
 _BATCH_HOOKS = (
     "on_train_batch_begin",
@@ -129,11 +137,11 @@ def choose_engine(plan: TrainingPlan) -> str:
         engine = getattr(_FORCED, "engine", "auto")
     if engine not in _ENGINES:
         raise ValueError(f"engine must be one of {_ENGINES}; got {engine!r}.")
-    if engine == "compiled" and backend_name() != "tensorflow":
+    if engine == "compiled" and backend_name() not in _COMPILED_BACKENDS:
         return "keras"
     if engine != "auto":
         return engine
-    if backend_name() == "tensorflow" and not needs_batch_hooks(plan.callbacks):
+    if backend_name() in _COMPILED_BACKENDS and not needs_batch_hooks(plan.callbacks):
         return "compiled"
     return "keras"
 
@@ -147,7 +155,7 @@ def train(model: Any, data: TrainingData, plan: TrainingPlan) -> dict[str, list]
     On the compiled path the callbacks' ``model`` is the trainer that holds
     the network's state during the fit (see :mod:`skdl._trainers`).
     """
-    if choose_engine(plan) == "keras":
+    if choose_engine(plan) == "keras" or not _compiled_fits(model, data):
         run_epoch = _KerasEpoch(model, data, plan.batch_size, plan.callbacks)
         return _run(model, data, plan, run_epoch, sync=None)
     with borrowed_trainer(model) as net:
@@ -157,8 +165,27 @@ def train(model: Any, data: TrainingData, plan: TrainingPlan) -> dict[str, list]
             def sync() -> None:
                 copy_weights(net, model)
 
-        run_epoch = _CompiledEpoch(net, data, plan.batch_size)
+        if backend_name() == "jax":
+            run_epoch = JaxEpoch(net, data, plan.batch_size)
+        else:
+            run_epoch = _CompiledEpoch(net, data, plan.batch_size)
         return _run(net, data, plan, run_epoch, sync)
+
+
+def _compiled_fits(model, data: TrainingData) -> bool:
+    """Whether the compiled path can train ``model`` on ``data``.
+
+    A network compiled with ``run_eagerly=True`` trains step by step, as
+    asked. On JAX the compiled path keeps the data on the device and jits
+    through Keras' own stateless step: it needs a jit-compiled network and
+    data of bounded size.
+    """
+    if model.run_eagerly:
+        return False
+    if backend_name() != "jax":
+        return True
+    arrays = (data.x, data.y, data.sample_weight)
+    return jax_epoch_supported(model) and fits_on_device(*arrays)
 
 
 def _run(model, data: TrainingData, plan: TrainingPlan, run_epoch, sync):

@@ -150,8 +150,16 @@ def _shapes(variables) -> list[tuple]:
 
 def copy_weights(src, dst) -> None:
     """Copy every model variable (weights, seed states) of ``src`` to ``dst``."""
-    for a, b in zip(src.variables, dst.variables, strict=True):
-        b.assign(a.value)
+    _copy_values(src.variables, dst.variables)
+
+
+def _copy_values(sources, targets) -> None:
+    # A real copy: on JAX, ``assign`` keeps the array itself, and Keras'
+    # compiled functions may donate (free) the buffers of the network they
+    # run, which must not be buffers of the other network.
+    ops = import_keras().ops
+    for a, b in zip(sources, targets, strict=True):
+        b.assign(ops.copy(a.value))
 
 
 def _copy_state(src, dst) -> None:
@@ -160,8 +168,7 @@ def _copy_state(src, dst) -> None:
         return
     build_optimizer(src.optimizer, src.trainable_variables)
     build_optimizer(dst.optimizer, dst.trainable_variables)
-    for a, b in zip(src.optimizer.variables, dst.optimizer.variables, strict=True):
-        b.assign(a.value)
+    _copy_values(src.optimizer.variables, dst.optimizer.variables)
 
 
 @contextlib.contextmanager

@@ -100,12 +100,15 @@ def test_partial_fit_and_warm_start_continue_the_optimizer_state():
 
 
 def _spy_engines(monkeypatch) -> list[str]:
+    """Record which epoch runner each fit builds: 'compiled' or 'keras'."""
     used: list[str] = []
-    for name in ("_CompiledEpoch", "_KerasEpoch"):
+    runners = {"_CompiledEpoch": "compiled", "JaxEpoch": "compiled"}
+    runners["_KerasEpoch"] = "keras"
+    for name, kind in runners.items():
         cls = getattr(_engine, name)
 
-        def make(*args, _cls=cls, _name=name, **kwargs):
-            used.append(_name)
+        def make(*args, _cls=cls, _kind=kind, **kwargs):
+            used.append(_kind)
             return _cls(*args, **kwargs)
 
         monkeypatch.setattr(_engine, name, make)
@@ -131,7 +134,7 @@ class _BatchCounter(keras.callbacks.Callback):
 def test_fast_path_is_chosen_automatically(monkeypatch):
     used = _spy_engines(monkeypatch)
     MLPClassifier((4,), max_iter=2, callbacks=[_EpochCounter()]).fit(X, Y_CLS)
-    assert used == ["_CompiledEpoch"]
+    assert used == ["compiled"]
 
 
 def test_falls_back_to_keras_fit_for_per_batch_callbacks(monkeypatch):
@@ -140,7 +143,7 @@ def test_falls_back_to_keras_fit_for_per_batch_callbacks(monkeypatch):
     MLPClassifier((4,), batch_size=8, max_iter=2, callbacks=[_BatchCounter()]).fit(
         X, Y_CLS
     )
-    assert used == ["_KerasEpoch"]
+    assert used == ["keras"]
     assert _BatchCounter.batches == 2 * 8  # every batch hook ran
 
 
@@ -151,7 +154,7 @@ def test_lambda_callback_batch_hooks_run(monkeypatch):
         on_train_batch_end=lambda b, logs: seen.append(b)
     )
     MLPClassifier((4,), batch_size=8, max_iter=1, callbacks=[hook]).fit(X, Y_CLS)
-    assert used == ["_KerasEpoch"]
+    assert used == ["keras"]
     assert seen == list(range(8))
 
 

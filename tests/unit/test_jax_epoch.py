@@ -1,0 +1,124 @@
+"""The compiled JAX epoch: Keras ``fit``'s results with the data on the device.
+
+These tests run on the JAX backend only (``KERAS_BACKEND=jax``; the test
+command runs them so). ``test_engine_equivalence.py`` compares the two
+engines on MLPs under whichever backend is active; here are the parts
+particular to JAX.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from skdl import ConvClassifier, KerasClassifier, MLPClassifier, _engine, _jax_epoch
+from skdl.backend import backend_name, import_keras
+
+pytestmark = pytest.mark.skipif(
+    backend_name() != "jax", reason="the compiled JAX epoch runs on JAX only"
+)
+
+keras = import_keras()
+
+RNG = np.random.RandomState(0)
+X = RNG.normal(size=(45, 6)).astype(np.float32)
+Y = (X[:, 0] - X[:, 2] > 0).astype(int)
+IMAGES = RNG.uniform(size=(30, 8, 8, 1)).astype(np.float32)
+IMAGE_Y = (IMAGES[:, :4].mean(axis=(1, 2, 3)) > 0.5).astype(int)
+
+
+def _runners(monkeypatch) -> list[str]:
+    used: list[str] = []
+    for name in ("JaxEpoch", "_KerasEpoch"):
+        cls = getattr(_engine, name)
+
+        def make(*args, _cls=cls, _name=name, **kwargs):
+            used.append(_name)
+            return _cls(*args, **kwargs)
+
+        monkeypatch.setattr(_engine, name, make)
+    return used
+
+
+def _fit(engine, est, x, y, **kw):
+    with _engine.forced_engine(engine):
+        return est.fit(x, y, **kw)
+
+
+def _same_weights(a, b, rtol=1e-5, atol=1e-6):
+    for wa, wb in zip(a.model_.get_weights(), b.model_.get_weights(), strict=True):
+        assert_allclose(wa, wb, rtol=rtol, atol=atol)
+
+
+def test_batch_norm_and_dropout_cnn_matches_keras_fit():
+    # Batch normalization updates non-trainable state, dropout draws from a
+    # seed generator: both must be carried through the jitted loop.
+    def make():
+        return ConvClassifier(
+            filters=(4,),
+            dense_layer_sizes=(8,),
+            batch_norm=True,
+            dropout=0.25,
+            batch_size=8,
+            max_iter=3,
+            random_state=0,
+        )
+
+    fast = _fit("compiled", make(), IMAGES, IMAGE_Y)
+    slow = _fit("keras", make(), IMAGES, IMAGE_Y)
+    _same_weights(fast, slow)
+    assert_allclose(fast.loss_curve_, slow.loss_curve_, rtol=1e-5)
+
+
+def test_epoch_function_is_traced_once_per_shape(monkeypatch):
+    traced = []
+    make = _jax_epoch._make_epoch_function
+
+    def counting(model, batch_size):
+        traced.append(batch_size)
+        return make(model, batch_size)
+
+    monkeypatch.setattr(_jax_epoch, "_make_epoch_function", counting)
+    est = MLPClassifier((5,), batch_size=8, max_iter=2, random_state=0)
+    est.fit(X, Y)
+    est.fit(X, Y)  # the pooled trainer and its function serve again
+    for _ in range(2):
+        est.partial_fit(X, Y)
+    assert traced == [8]
+
+
+def test_large_data_train_through_keras_fit(monkeypatch):
+    used = _runners(monkeypatch)
+    small = _fit("auto", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
+    monkeypatch.setattr(_jax_epoch, "MAX_RESIDENT_BYTES", X.nbytes - 1)
+    large = _fit("auto", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
+    assert used == ["JaxEpoch", "_KerasEpoch"]
+    _same_weights(small, large)
+
+
+def _logistic(meta):
+    model = keras.Sequential(
+        [keras.Input((meta["n_features_in_"],)), keras.layers.Dense(1, "sigmoid")]
+    )
+    return model
+
+
+def test_run_eagerly_trains_step_by_step(monkeypatch):
+    used = _runners(monkeypatch)
+    common = dict(model=_logistic, loss="binary_crossentropy", epochs=2, random_state=0)
+    eager = KerasClassifier(run_eagerly=True, **common).fit(X, Y)
+    compiled = KerasClassifier(**common).fit(X, Y)
+    assert used == ["_KerasEpoch", "JaxEpoch"]
+    assert_allclose(
+        eager.model_.get_weights()[0], compiled.model_.get_weights()[0], rtol=1e-5
+    )
+
+
+def test_fits_on_device_counts_every_array(monkeypatch):
+    monkeypatch.setattr(_jax_epoch, "MAX_RESIDENT_BYTES", 100)
+    assert _jax_epoch.fits_on_device(np.zeros(10, np.float32), None)
+    assert _jax_epoch.fits_on_device(np.zeros(25, np.float32))
+    assert not _jax_epoch.fits_on_device(
+        np.zeros(20, np.float32), np.zeros(20, np.float32)
+    )
