@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import joblib
@@ -14,27 +13,14 @@ import pytest
 import skdl.backend as backend
 from skdl import _worker_gpu
 from skdl._worker_gpu import claim_slot, is_worker_process, slot_folder, worker_slot
+from tests.barrier import wait_for_peers
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _wait_for_peers(barrier: Path, n: int, timeout: float = 120.0) -> None:
-    """Block until ``n`` processes have checked in at ``barrier``.
-
-    Every task holds its worker until all have arrived, so ``n`` tasks run
-    in ``n`` different worker processes.
-    """
-    (barrier / str(os.getpid())).touch()
-    deadline = time.monotonic() + timeout
-    while len(list(barrier.iterdir())) < n:
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"only {len(list(barrier.iterdir()))} of {n} arrived")
-        time.sleep(0.02)
-
-
 def _in_worker(barrier: Path) -> dict:
     first = worker_slot()
-    _wait_for_peers(barrier, 2)
+    wait_for_peers(barrier, 2)
     real_count = backend.gpu_count
     backend.gpu_count = lambda: 2  # this worker now "sees" two GPUs
     try:
