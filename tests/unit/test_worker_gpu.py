@@ -182,3 +182,24 @@ def test_explicit_devices_are_kept_in_workers(gpus, device, expected):
     calls = gpus(4, 3)
     assert backend.resolve_device(device) == expected
     assert calls == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork")
+def test_forked_child_drops_the_inherited_claim(tmp_path, monkeypatch):
+    slot, fd = claim_slot(tmp_path)
+    monkeypatch.setattr(_worker_gpu, "_CLAIM", (os.getpid(), slot, fd))
+    child = os.fork()
+    if child == 0:  # the child: no claim, and its copy of the descriptor closed
+        try:
+            os.fstat(fd)
+            fd_closed = False
+        except OSError:
+            fd_closed = True
+        os._exit(0 if _worker_gpu._CLAIM is None and fd_closed else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    # The parent still holds its slot after the child closed its copy.
+    other, other_fd = claim_slot(tmp_path)
+    assert (slot, other) == (0, 1)
+    os.close(other_fd)
+    os.close(fd)
