@@ -117,9 +117,13 @@ default=None
     "device": """\
 device : {'auto', 'cpu', 'gpu'} or 'gpu:N', default='auto'
         Where to train: ``'auto'`` uses the first GPU when the backend sees
-        one, else the CPU. GPU memory grows as needed instead of being taken
-        whole. A model trained on a GPU loads and predicts on a CPU-only
-        machine.""",
+        one, else the CPU. In parallel worker processes (``n_jobs`` in
+        ``GridSearchCV`` or ``cross_val_score``, Dask workers) on a machine
+        with several GPUs, ``'auto'`` gives each worker a GPU of its own
+        (worker ``k`` takes GPU ``k % n_gpus``); ``'gpu:N'`` and ``'cpu'``
+        are always used as given. GPU memory grows as needed instead of
+        being taken whole. A model trained on a GPU loads and predicts on a
+        CPU-only machine.""",
     "precision": """\
 precision : {None, 'float32', 'mixed_float16', 'mixed_bfloat16'}, default=None
         Mixed precision for the network's layers (``'mixed_float16'`` on

@@ -4,7 +4,8 @@ The rest of skdl talks to ``keras`` and ``keras.ops`` only. This module owns
 the pieces that differ between TensorFlow, JAX and PyTorch: importing Keras
 lazily (``import skdl`` must stay cheap), quieting backend log spam,
 choosing the device a block of code runs on (with GPU memory taken as
-needed rather than all at once, and optional mixed precision), and running
+needed rather than all at once, one GPU per parallel worker process on
+machines with several, and optional mixed precision), and running
 a block of code under a seed without leaving any process-wide random state
 changed afterwards.
 """
@@ -111,8 +112,12 @@ def resolve_device(device: str = "auto") -> str:
     Parameters
     ----------
     device : {'auto', 'cpu', 'gpu'} or 'gpu:N', default='auto'
-        ``'auto'``: the first GPU when there is one, else the CPU.
-        ``'gpu'`` is ``'gpu:0'``.
+        ``'auto'``: the CPU when the backend sees no GPU, else the first
+        GPU; in a parallel worker process (joblib/loky, ``multiprocessing``,
+        a Dask nanny's worker) on a machine with several GPUs, the GPU of
+        the worker's slot, so that each worker trains on its own GPU.
+        ``'gpu'`` is ``'gpu:0'``; ``'cpu'`` and ``'gpu:N'`` are used as
+        given.
 
     Returns
     -------
@@ -141,7 +146,7 @@ def resolve_device(device: str = "auto") -> str:
         return "cpu:0"
     n_gpus = gpu_count()
     if kind == "auto":
-        return "gpu:0" if n_gpus else "cpu:0"
+        return _auto_device(n_gpus)
     if index >= n_gpus:
         seen = f"{n_gpus} GPU(s)" if n_gpus else "no GPU"
         raise ValueError(
@@ -150,6 +155,23 @@ def resolve_device(device: str = "auto") -> str:
             "'cpu', or install the GPU build of the backend."
         )
     return f"gpu:{index}"
+
+
+def _auto_device(n_gpus: int) -> str:
+    """``device='auto'``: the CPU, the only GPU, or the worker's own GPU.
+
+    With several GPUs, each parallel worker process takes a slot (0, 1, ...)
+    and trains on GPU ``slot % n_gpus``; the process the user started, and
+    workers where no slot can be taken, use GPU 0.
+    """
+    if n_gpus == 0:
+        return "cpu:0"
+    if n_gpus == 1:
+        return "gpu:0"
+    from ._worker_gpu import worker_slot
+
+    slot = worker_slot()
+    return f"gpu:{0 if slot is None else slot % n_gpus}"
 
 
 @contextlib.contextmanager
