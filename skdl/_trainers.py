@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
@@ -87,7 +88,8 @@ def signature(model) -> str | None:
     pooled.
     """
     try:
-        compile_config = model.get_compile_config()
+        with _keras_config_noise_ignored():
+            compile_config = model.get_compile_config()
         if compile_config is None:
             return None
         parts = [
@@ -101,6 +103,18 @@ def signature(model) -> str | None:
         return json.dumps(parts, sort_keys=True)
     except Exception:  # any failure only means "do not pool"
         return None
+
+
+@contextlib.contextmanager
+def _keras_config_noise_ignored() -> Iterator[None]:
+    """Hide the ``DeprecationWarning`` Keras raises reading its configs.
+
+    On JAX, an optimizer's ``get_config`` reads its learning rate through a
+    NumPy call that NumPy 2 deprecates: Keras' noise, not the user's.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
 
 
 def _device_of(variable) -> str:
@@ -134,7 +148,7 @@ def _twin(model) -> Any:
     try:
         # Seeded so that building the twin draws nothing from the global
         # random state the surrounding fit uses.
-        with seeded(0):
+        with seeded(0), _keras_config_noise_ignored():
             twin = keras.models.clone_model(model)
             twin.compile_from_config(model.get_compile_config())
     except Exception:  # cloning unsupported: train the model itself

@@ -49,7 +49,12 @@ def import_keras() -> Any:
         with native_stderr_silenced():
             import keras
 
-            if keras.backend.backend() == "tensorflow":
+            if keras.backend.backend() != "tensorflow":
+                # Keras imports TensorFlow, when installed, on any backend
+                # (its serialization checks for TensorFlow types), and the
+                # import logs to stderr: do it now, while silenced.
+                _import_if_installed("tensorflow")
+            else:
                 import tensorflow as tf
 
                 tf.get_logger().setLevel("ERROR")
@@ -58,6 +63,13 @@ def import_keras() -> Any:
                 _tf_memory_growth(tf)
         _KERAS = keras
     return _KERAS
+
+
+def _import_if_installed(name: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(name) is not None:
+        importlib.import_module(name)
 
 
 def compile_jit() -> bool | str:

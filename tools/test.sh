@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up ./.venv with the test extra, then lint and run the whole test suite.
-# This is the README's test command and what CI runs.
+# This is the README's test command and what CI runs. With no arguments it
+# runs the whole suite on TensorFlow, then the engine tests on JAX.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh test
@@ -8,3 +9,13 @@ export TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0
 .venv/bin/ruff check skdl tests benchmarks examples tools docs/conf.py
 .venv/bin/ruff format --check skdl tests benchmarks examples tools docs/conf.py
 .venv/bin/python -m pytest -n 2 "$@"
+# The whole run (no arguments): training engines, training controls and
+# persistence once more on the JAX backend.
+if [ "$#" -eq 0 ]; then
+    KERAS_BACKEND=jax .venv/bin/python -m pytest -n 2 -q \
+        tests/unit/test_jax_epoch.py tests/unit/test_engine_equivalence.py \
+        tests/unit/test_mlp.py tests/unit/test_training_controls.py \
+        tests/unit/test_persistence.py tests/unit/test_device_param.py \
+        tests/unit/test_determinism.py tests/unit/test_sample_weight.py \
+        tests/unit/test_interrupt.py
+fi
