@@ -22,7 +22,8 @@ def machine() -> dict:
                 cpu = line.split(":", 1)[1].strip()
                 break
     versions = {}
-    for dist in ("tensorflow", "keras", "scikit-learn", "scikeras", "numpy", "skdl"):
+    dists = ("tensorflow", "jax", "keras", "scikit-learn", "scikeras", "numpy", "skdl")
+    for dist in dists:
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -35,6 +36,7 @@ def machine() -> dict:
         "memory_gb": _memory_gb(),
         "load_average_start": _load(),
         "versions": versions,
+        "keras_backend": os.environ.get("KERAS_BACKEND", "tensorflow"),
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
     }
 
