@@ -20,6 +20,7 @@ Families (MLP, convolutional, user-built) override a few small steps:
 from __future__ import annotations
 
 import contextlib
+import inspect
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,19 @@ from . import _engine
 from .backend import import_keras, seeded
 
 __all__ = ["BaseKerasEstimator", "KerasClassifierBase", "KerasRegressorBase"]
+
+
+def fill_missing_params(estimator: BaseEstimator) -> None:
+    """Give parameters added since an estimator was saved their defaults.
+
+    A model pickled (or saved with :func:`skdl.save`) by an older version
+    lacks the attributes of newer parameters; without them ``get_params``,
+    ``clone`` and ``repr`` fail. Their defaults keep the old behaviour.
+    """
+    signature = inspect.signature(type(estimator).__init__)
+    for name in estimator._get_param_names():
+        if name not in estimator.__dict__:
+            setattr(estimator, name, signature.parameters[name].default)
 
 # Rows per call of the network at predict time. Small inputs go through one
 # compiled call (``predict_on_batch``), never through ``Model.predict``'s
@@ -300,6 +314,7 @@ class BaseKerasEstimator(BaseEstimator):
         state = dict(state)
         payload = state.pop("_model_keras_bytes", None)
         self.__dict__.update(state)
+        fill_missing_params(self)
         if payload is not None:
             self.model_ = model_from_bytes(payload)
 
