@@ -53,6 +53,7 @@ def fill_missing_params(estimator: BaseEstimator) -> None:
         if name not in estimator.__dict__:
             setattr(estimator, name, signature.parameters[name].default)
 
+
 # Rows per call of the network at predict time. Small inputs go through one
 # compiled call (``predict_on_batch``), never through ``Model.predict``'s
 # per-call data pipeline.

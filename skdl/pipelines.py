@@ -13,6 +13,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._docstrings import PARAMS
+from .backend import resolve_device
+from .base import fill_missing_params
 from .datasets.churn import (
     CATEGORICAL_COLUMNS,
     FEATURE_COLUMNS,
@@ -41,6 +43,8 @@ NETWORK_DEFAULTS: dict[str, Any] = {
     "dropout": 0.0,
     "verbose": False,
     "callbacks": None,
+    "device": "auto",
+    "precision": None,
 }
 
 
@@ -66,7 +70,8 @@ def make_churn_pipeline(
     random_state : int, RandomState instance or None, default=None
         Seed of the network.
     **network_params
-        Any other :class:`~skdl.MLPClassifier` parameter; the ones not
+        Any other :class:`~skdl.MLPClassifier` parameter (``device='cpu'``,
+        ``precision='mixed_float16'``, ``solver='sgd'``...); the ones not
         given take the churn defaults of :class:`ChurnPipeline`.
 
     Returns
@@ -159,6 +164,8 @@ _DOC = """Bank-churn classifier on the raw customer table.
     {random_state}
     {verbose}
     {callbacks}
+    {device}
+    {precision}
 
     Attributes
     ----------
@@ -218,6 +225,11 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "device": [str],
+        "precision": [
+            StrOptions({"float32", "mixed_float16", "mixed_bfloat16"}),
+            None,
+        ],
     }
 
     def __init__(
@@ -240,6 +252,8 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         random_state=None,
         verbose=False,
         callbacks=None,
+        device="auto",
+        precision=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -258,6 +272,8 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.device = device
+        self.precision = precision
 
     def fit(self, X, y=None, sample_weight=None):
         """Train on the raw customer table.
@@ -279,6 +295,7 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
             The fitted estimator.
         """
         self._validate_params()
+        resolve_device(self.device)
         frame = _as_frame(X)
         y = self._target(frame, y)
         features = _features(frame)
@@ -362,6 +379,10 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         """The fitted :class:`~skdl.MLPClassifier` (``pipeline_['mlp']``)."""
         check_is_fitted(self, "pipeline_")
         return self.pipeline_[-1]
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        fill_missing_params(self)
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "pipeline_")
