@@ -421,6 +421,13 @@ class KerasWrapper:
         epochs = int(self._setting("epochs"))
         return epochs, min(int(batch_size), n_samples), bool(self._setting("shuffle"))
 
+    def _validation_batch_size(self, batch_size: int) -> int | None:
+        # As Keras' fit: the training batch size unless set; -1 is all rows.
+        size = self._setting("validation_batch_size")
+        if size is None:
+            return batch_size
+        return None if size == -1 else int(size)
+
     def _validation_split(self, X, y, sw, seed):
         fraction = self._setting("validation_split")
         if not fraction:

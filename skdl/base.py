@@ -89,6 +89,10 @@ class BaseKerasEstimator(BaseEstimator):
         """Return ``(epochs, batch_size, shuffle)`` for one ``fit``."""
         raise NotImplementedError  # pragma: no cover
 
+    def _validation_batch_size(self, batch_size: int) -> int | None:
+        """Rows per call when evaluating held-out rows (``None``: all at once)."""
+        return None
+
     def _extra_callbacks(self, meta, validation, score_fn) -> list:
         """Internal callbacks for this family (convergence, schedules...)."""
         return []
@@ -226,6 +230,7 @@ class BaseKerasEstimator(BaseEstimator):
                 initial_epoch=self.n_iter_ if reuse else 0,
                 score_fn=score_fn,
                 engine=self._training_engine(),
+                validation_batch_size=self._validation_batch_size(batch_size),
             )
             history = _engine.train(model, data, plan)
 
