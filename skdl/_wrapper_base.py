@@ -10,7 +10,6 @@ fresh Keras objects, and the feature encoder. Routing logic itself lives in
 from __future__ import annotations
 
 import inspect
-import warnings
 from numbers import Integral, Real
 from typing import Any
 
@@ -25,6 +24,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _routing
+from ._caller import warn_user
 from ._routing import PREFIXES, did_you_mean, routed
 from .backend import compile_jit, import_keras
 from .preprocessing.keras_targets import loss_name
@@ -175,11 +175,10 @@ class KerasWrapper:
     # -- checks run by fit --------------------------------------------------------
     def _check_params(self) -> None:
         if self.model is None and self.build_fn is not None:
-            warnings.warn(
+            warn_user(
                 "`build_fn` is deprecated (as in scikeras); pass the build "
                 "function as `model=` instead.",
                 FutureWarning,
-                stacklevel=4,
             )
         model = self._model_source()
         params = self.get_params(deep=False)
