@@ -27,6 +27,7 @@ from . import _routing
 from ._caller import warn_user
 from ._routing import PREFIXES, did_you_mean, routed
 from .backend import compile_jit, import_keras
+from .base import as_float32
 from .preprocessing.keras_targets import loss_name
 
 __all__ = ["KerasWrapper"]
@@ -398,7 +399,8 @@ class KerasWrapper:
         else:
             X = self.feature_encoder_.transform(X)
         X = np.asarray(X)
-        return X.astype(np.float32) if X.dtype == np.float64 else X
+        # float64 becomes float32, refusing what float32 cannot hold.
+        return as_float32(X) if X.dtype == np.float64 else X
 
     @property
     def feature_encoder(self):
