@@ -20,6 +20,7 @@ from .datasets.churn import (
     FEATURE_COLUMNS,
     NUMERIC_COLUMNS,
     TARGET_COLUMN,
+    as_numbers,
     check_churn_frame,
 )
 
@@ -422,6 +423,8 @@ def _features(frame: pd.DataFrame) -> pd.DataFrame:
         raise ValueError("No customers: X has 0 rows.")
     check_churn_frame(frame, FEATURE_COLUMNS)
     features = frame.loc[:, list(FEATURE_COLUMNS)].copy()
+    for name in NUMERIC_COLUMNS:
+        features[name] = as_numbers(features[name])
     for name in CATEGORICAL_COLUMNS:
         features[name] = features[name].astype(str)
     return features
