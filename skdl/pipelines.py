@@ -301,7 +301,7 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         y = self._target(frame, y)
         features = _features(frame)
         check_consistent_length(features, y)
-        classes = np.unique(y)
+        classes = _classes(y)
         if len(classes) != 2:
             raise ValueError(
                 "ChurnPipeline predicts whether a customer leaves: y must "
@@ -396,6 +396,18 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         tags.classifier_tags.multi_class = False
         tags.non_deterministic = False
         return tags
+
+
+def _classes(y: np.ndarray) -> np.ndarray:
+    """The sorted labels of ``y``; an error when they cannot be ordered."""
+    try:
+        return np.unique(y)
+    except TypeError:  # e.g. 0 and "yes": numbers and text do not compare
+        kinds = sorted({type(v).__name__ for v in y.tolist()})
+        raise ValueError(
+            f"y mixes label types {kinds}; give every customer the same kind "
+            "of label, such as 0 and 1."
+        ) from None
 
 
 def _as_frame(X) -> pd.DataFrame:
