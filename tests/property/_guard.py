@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import string
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 # Module-scoped fitted models are shared by the examples; the seeding
 # fixture of conftest.py is function-scoped, which is harmless here.
@@ -38,3 +40,18 @@ def rejected(est, X_ref, error=ValueError, match=None):
         yield est
     np.testing.assert_array_equal(predict(X_ref), before)
     assert _state(est) == state
+
+
+def _is_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
+
+
+# Letters that are no number: "nan", "inf" or "INF" convert to floats (NumPy
+# reads them so) and are then refused as NaN or infinity instead.
+words = st.text(string.ascii_letters, min_size=1, max_size=5).filter(
+    lambda w: not _is_number(w)
+)

@@ -21,7 +21,7 @@ from skdl.datasets import (
 )
 from skdl.pipelines import ChurnPipeline
 from tests.params import fast
-from tests.property._guard import FEW, rejected
+from tests.property._guard import FEW, rejected, words
 
 WHERE = st.sampled_from(["predict", "fit"])
 
@@ -79,7 +79,7 @@ def test_number_beyond_float32_is_named(model, column, row, big, where):
 @given(
     column=st.sampled_from(NUMERIC_COLUMNS),
     row=st.integers(0, 149),
-    word=st.text(string.ascii_letters, min_size=1, max_size=6),
+    word=words,
     where=WHERE,
 )
 @FEW

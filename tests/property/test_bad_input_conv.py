@@ -16,7 +16,7 @@ from hypothesis.extra import numpy as hnp
 
 from skdl import ConvClassifier
 from tests.params import fast
-from tests.property._guard import FEW, rejected
+from tests.property._guard import FEW, rejected, words
 
 SHAPE = (6, 6, 1)
 METHODS = st.sampled_from(["predict", "fit", "partial_fit"])
@@ -112,7 +112,7 @@ def test_empty_input_is_rejected(model, where):
         _call(clf, where, X_ref[:0], y[:0])
 
 
-@given(word=st.text(string.ascii_letters, min_size=1, max_size=5), where=METHODS)
+@given(word=words, where=METHODS)
 @FEW
 def test_non_numeric_X_is_rejected(model, word, where):
     clf, X_ref, y = model

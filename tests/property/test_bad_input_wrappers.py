@@ -18,7 +18,7 @@ from hypothesis.extra import numpy as hnp
 
 from skdl import KerasClassifier, KerasRegressor
 from tests.params import fast
-from tests.property._guard import FEW, rejected
+from tests.property._guard import FEW, rejected, words
 
 # Some tests pass plain arrays to models fitted on a DataFrame; sklearn warns
 # about the missing names, which is not what these tests are about.
@@ -140,7 +140,7 @@ def test_empty_input_is_rejected(models, kind, where):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@given(word=st.text(string.ascii_letters, min_size=1, max_size=5), where=METHODS)
+@given(word=words, where=METHODS)
 @FEW
 def test_non_numeric_X_is_rejected(models, kind, word, where):
     est, X_ref, y = models[kind]
