@@ -48,10 +48,12 @@ def fill_missing_params(estimator: BaseEstimator) -> None:
     lacks the attributes of newer parameters; without them ``get_params``,
     ``clone`` and ``repr`` fail. Their defaults keep the old behaviour.
     """
-    signature = inspect.signature(type(estimator).__init__)
+    parameters = inspect.signature(type(estimator).__init__).parameters
+    empty = inspect.Parameter.empty
     for name in estimator._get_param_names():
-        if name not in estimator.__dict__:
-            setattr(estimator, name, signature.parameters[name].default)
+        default = getattr(parameters.get(name), "default", empty)
+        if name not in estimator.__dict__ and default is not empty:
+            setattr(estimator, name, default)
 
 
 # Rows per call of the network at predict time. Small inputs go through one
