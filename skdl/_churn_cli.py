@@ -101,9 +101,11 @@ def _train(args: argparse.Namespace) -> int:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.model_selection import train_test_split
 
+    from .backend import resolve_device
     from .datasets import TARGET_COLUMN
     from .pipelines import ChurnPipeline
 
+    device = resolve_device(args.device)  # a bad --device fails before the data
     frame = _load_table(args, require_target=True, seed=args.seed)
     y = frame[TARGET_COLUMN]
     train, test = train_test_split(
@@ -113,14 +115,14 @@ def _train(args: argparse.Namespace) -> int:
         f"Split: {len(train)} customers for training, {len(test)} held out "
         f"(stratified, seed {args.seed})"
     )
-    model = ChurnPipeline(random_state=args.seed)
+    model = ChurnPipeline(random_state=args.seed, device=args.device)
     if args.epochs is not None:
         model.set_params(max_iter=args.epochs)
     epochs = model.max_iter
     model.set_params(callbacks=[_epoch_progress(epochs)])
     _say(
         f"Training ChurnPipeline: network {tuple(model.hidden_layer_sizes)}, "
-        f"up to {epochs} epochs..."
+        f"up to {epochs} epochs on {device}..."
     )
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
@@ -317,6 +319,12 @@ def add_churn_parser(sub) -> None:
         type=_positive_int,
         default=None,
         help="maximum epochs (default: ChurnPipeline's, 200)",
+    )
+    train.add_argument(
+        "--device",
+        default="auto",
+        help="where to train: auto, cpu, gpu or gpu:N (default auto: the "
+        "first GPU when there is one)",
     )
     train.add_argument(
         "--test-size",

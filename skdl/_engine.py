@@ -85,6 +85,7 @@ class TrainingPlan:
     initial_epoch: int = 0
     engine: str = "auto"
     score_fn: Any = None
+    validation_batch_size: int | None = None  # None: all rows in one call
 
 
 def needs_batch_hooks(callbacks: list[Any]) -> bool:
@@ -209,7 +210,7 @@ def _run(model, data: TrainingData, plan: TrainingPlan, run_epoch, sync):
         )
         logs = run_epoch(order, epoch)
         if data.validation is not None:
-            logs.update(_evaluate(model, data.validation))
+            logs.update(_evaluate(model, data.validation, plan.validation_batch_size))
         if plan.score_fn is not None:
             if sync is not None:
                 sync()
@@ -227,9 +228,26 @@ def _to_float(logs: dict[str, Any]) -> dict[str, float]:
     return {k: float(np.asarray(v)) for k, v in logs.items()}
 
 
-def _evaluate(model: Any, validation: tuple) -> dict[str, float]:
+def _evaluate(model: Any, validation: tuple, batch_size: int | None = None):
+    """Validation metrics, ``batch_size`` rows per call (``None``: all at once).
+
+    As in Keras' ``evaluate``, metrics accumulate over the batches and the
+    loss is weighted by batch length, so the result is that of one call on
+    all rows, up to float rounding.
+    """
     xv, yv, swv = validation
-    logs = model.test_on_batch(xv, yv, sample_weight=swv, return_dict=True)
+    step = len(xv) if batch_size is None else max(1, int(batch_size))
+    model.reset_metrics()
+    # ``test_on_batch`` resets the metrics first; keep them accumulating.
+    model.__dict__["reset_metrics"] = lambda: None
+    try:
+        for i in range(0, len(xv), step):
+            sw = None if swv is None else swv[i : i + step]
+            logs = model.test_on_batch(
+                xv[i : i + step], yv[i : i + step], sample_weight=sw, return_dict=True
+            )
+    finally:
+        del model.__dict__["reset_metrics"]
     return {f"val_{k}": v for k, v in _to_float(logs).items()}
 
 

@@ -10,7 +10,6 @@ fresh Keras objects, and the feature encoder. Routing logic itself lives in
 from __future__ import annotations
 
 import inspect
-import warnings
 from numbers import Integral, Real
 from typing import Any
 
@@ -25,8 +24,10 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _routing
+from ._caller import warn_user
 from ._routing import PREFIXES, did_you_mean, routed
 from .backend import compile_jit, import_keras
+from .base import as_float32
 from .preprocessing.keras_targets import loss_name
 
 __all__ = ["KerasWrapper"]
@@ -175,11 +176,10 @@ class KerasWrapper:
     # -- checks run by fit --------------------------------------------------------
     def _check_params(self) -> None:
         if self.model is None and self.build_fn is not None:
-            warnings.warn(
+            warn_user(
                 "`build_fn` is deprecated (as in scikeras); pass the build "
                 "function as `model=` instead.",
                 FutureWarning,
-                stacklevel=4,
             )
         model = self._model_source()
         params = self.get_params(deep=False)
@@ -399,7 +399,8 @@ class KerasWrapper:
         else:
             X = self.feature_encoder_.transform(X)
         X = np.asarray(X)
-        return X.astype(np.float32) if X.dtype == np.float64 else X
+        # float64 becomes float32, refusing what float32 cannot hold.
+        return as_float32(X) if X.dtype == np.float64 else X
 
     @property
     def feature_encoder(self):
@@ -420,6 +421,13 @@ class KerasWrapper:
             batch_size = n_samples
         epochs = int(self._setting("epochs"))
         return epochs, min(int(batch_size), n_samples), bool(self._setting("shuffle"))
+
+    def _validation_batch_size(self, batch_size: int) -> int | None:
+        # As Keras' fit: the training batch size unless set; -1 is all rows.
+        size = self._setting("validation_batch_size")
+        if size is None:
+            return batch_size
+        return None if size == -1 else int(size)
 
     def _validation_split(self, X, y, sw, seed):
         fraction = self._setting("validation_split")

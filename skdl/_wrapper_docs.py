@@ -55,8 +55,12 @@ batch_size : int or None, default=None
         large compiled batches unless ``predict__batch_size`` is set.""",
     "validation_batch_size": """\
 validation_batch_size : int or None, default=None
-        Accepted for scikeras compatibility; the held-out rows are evaluated
-        in one compiled call.""",
+        Rows per call when evaluating the held-out rows of
+        ``validation_split`` after each epoch (``None``: the training batch
+        size, as in Keras' ``fit``; ``-1``: all rows in one call, the
+        fastest on small data). Metrics accumulate over the calls, so the
+        logged ``val_*`` values do not depend on it; it bounds memory on
+        large validation sets.""",
     "verbose": """\
 verbose : int, default=0
         Print one line of metrics per epoch when non-zero (scikeras' default

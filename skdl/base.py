@@ -20,6 +20,7 @@ Families (MLP, convolutional, user-built) override a few small steps:
 from __future__ import annotations
 
 import contextlib
+import inspect
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,22 @@ from . import _engine
 from .backend import import_keras, seeded
 
 __all__ = ["BaseKerasEstimator", "KerasClassifierBase", "KerasRegressorBase"]
+
+
+def fill_missing_params(estimator: BaseEstimator) -> None:
+    """Give parameters added since an estimator was saved their defaults.
+
+    A model pickled (or saved with :func:`skdl.save`) by an older version
+    lacks the attributes of newer parameters; without them ``get_params``,
+    ``clone`` and ``repr`` fail. Their defaults keep the old behaviour.
+    """
+    parameters = inspect.signature(type(estimator).__init__).parameters
+    empty = inspect.Parameter.empty
+    for name in estimator._get_param_names():
+        default = getattr(parameters.get(name), "default", empty)
+        if name not in estimator.__dict__ and default is not empty:
+            setattr(estimator, name, default)
+
 
 # Rows per call of the network at predict time. Small inputs go through one
 # compiled call (``predict_on_batch``), never through ``Model.predict``'s
@@ -73,6 +90,10 @@ class BaseKerasEstimator(BaseEstimator):
     def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
         """Return ``(epochs, batch_size, shuffle)`` for one ``fit``."""
         raise NotImplementedError  # pragma: no cover
+
+    def _validation_batch_size(self, batch_size: int) -> int | None:
+        """Rows per call when evaluating held-out rows (``None``: all at once)."""
+        return None
 
     def _extra_callbacks(self, meta, validation, score_fn) -> list:
         """Internal callbacks for this family (convergence, schedules...)."""
@@ -211,6 +232,7 @@ class BaseKerasEstimator(BaseEstimator):
                 initial_epoch=self.n_iter_ if reuse else 0,
                 score_fn=score_fn,
                 engine=self._training_engine(),
+                validation_batch_size=self._validation_batch_size(batch_size),
             )
             history = _engine.train(model, data, plan)
 
@@ -300,6 +322,7 @@ class BaseKerasEstimator(BaseEstimator):
         state = dict(state)
         payload = state.pop("_model_keras_bytes", None)
         self.__dict__.update(state)
+        fill_missing_params(self)
         if payload is not None:
             self.model_ = model_from_bytes(payload)
 

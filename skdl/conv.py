@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._docstrings import ATTRIBUTES, PARAMS
 from .backend import compile_jit, import_keras
-from .base import KerasClassifierBase
+from .base import KerasClassifierBase, as_float32
 from .mlp import _BaseMLP, _ClassifierSteps
 from .networks.conv import AUGMENTATION_PRESETS
 
@@ -400,7 +400,7 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
 
     def _check_X(self, X: np.ndarray) -> np.ndarray:
         scale = self.scale_uint8 and X.dtype == np.uint8
-        X = np.asarray(X, dtype=np.float32).reshape((X.shape[0], *self.input_shape_))
+        X = as_float32(X).reshape((X.shape[0], *self.input_shape_))
         if scale:
             X = X / np.float32(255.0)
         return X

@@ -358,6 +358,8 @@ class _BaseMLP:
     def _after_fit(self, history, callbacks) -> None:
         from sklearn.exceptions import ConvergenceWarning
 
+        from ._caller import warn_user
+
         controls = callbacks[0]
         names = [name for name, _ in self._named_callbacks()]
         self.callbacks_ = list(zip(names, self.callbacks_, strict=True))
@@ -374,13 +376,10 @@ class _BaseMLP:
         ran = len(history.get("loss", []))
         partial = self.meta_["partial_"]
         if not partial and not controls.stopped and ran == self.max_iter:
-            import warnings
-
-            warnings.warn(
+            warn_user(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                 "reached and the optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=5,
             )
 
     # -- sklearn-style views of the network --------------------------------------

@@ -13,11 +13,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._docstrings import PARAMS
+from .backend import resolve_device
+from .base import fill_missing_params
 from .datasets.churn import (
     CATEGORICAL_COLUMNS,
     FEATURE_COLUMNS,
     NUMERIC_COLUMNS,
     TARGET_COLUMN,
+    as_numbers,
     check_churn_frame,
 )
 
@@ -41,6 +44,8 @@ NETWORK_DEFAULTS: dict[str, Any] = {
     "dropout": 0.0,
     "verbose": False,
     "callbacks": None,
+    "device": "auto",
+    "precision": None,
 }
 
 
@@ -66,7 +71,8 @@ def make_churn_pipeline(
     random_state : int, RandomState instance or None, default=None
         Seed of the network.
     **network_params
-        Any other :class:`~skdl.MLPClassifier` parameter; the ones not
+        Any other :class:`~skdl.MLPClassifier` parameter (``device='cpu'``,
+        ``precision='mixed_float16'``, ``solver='sgd'``...); the ones not
         given take the churn defaults of :class:`ChurnPipeline`.
 
     Returns
@@ -159,6 +165,8 @@ _DOC = """Bank-churn classifier on the raw customer table.
     {random_state}
     {verbose}
     {callbacks}
+    {device}
+    {precision}
 
     Attributes
     ----------
@@ -218,6 +226,11 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "device": [str],
+        "precision": [
+            StrOptions({"float32", "mixed_float16", "mixed_bfloat16"}),
+            None,
+        ],
     }
 
     def __init__(
@@ -240,6 +253,8 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         random_state=None,
         verbose=False,
         callbacks=None,
+        device="auto",
+        precision=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -258,6 +273,8 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.device = device
+        self.precision = precision
 
     def fit(self, X, y=None, sample_weight=None):
         """Train on the raw customer table.
@@ -279,11 +296,12 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
             The fitted estimator.
         """
         self._validate_params()
+        resolve_device(self.device)
         frame = _as_frame(X)
         y = self._target(frame, y)
         features = _features(frame)
         check_consistent_length(features, y)
-        classes = np.unique(y)
+        classes = _classes(y)
         if len(classes) != 2:
             raise ValueError(
                 "ChurnPipeline predicts whether a customer leaves: y must "
@@ -363,6 +381,10 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "pipeline_")
         return self.pipeline_[-1]
 
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        fill_missing_params(self)
+
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "pipeline_")
 
@@ -374,6 +396,18 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         tags.classifier_tags.multi_class = False
         tags.non_deterministic = False
         return tags
+
+
+def _classes(y: np.ndarray) -> np.ndarray:
+    """The sorted labels of ``y``; an error when they cannot be ordered."""
+    try:
+        return np.unique(y)
+    except TypeError:  # e.g. 0 and "yes": numbers and text do not compare
+        kinds = sorted({type(v).__name__ for v in y.tolist()})
+        raise ValueError(
+            f"y mixes label types {kinds}; give every customer the same kind "
+            "of label, such as 0 and 1."
+        ) from None
 
 
 def _as_frame(X) -> pd.DataFrame:
@@ -401,6 +435,8 @@ def _features(frame: pd.DataFrame) -> pd.DataFrame:
         raise ValueError("No customers: X has 0 rows.")
     check_churn_frame(frame, FEATURE_COLUMNS)
     features = frame.loc[:, list(FEATURE_COLUMNS)].copy()
+    for name in NUMERIC_COLUMNS:
+        features[name] = as_numbers(features[name])
     for name in CATEGORICAL_COLUMNS:
         features[name] = features[name].astype(str)
     return features

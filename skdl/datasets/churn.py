@@ -269,8 +269,9 @@ def check_churn_frame(frame: pd.DataFrame, required=FEATURE_COLUMNS) -> None:
     """Raise ValueError unless ``frame`` holds valid ``required`` columns.
 
     Checks that every required column is there (the message names the
-    missing ones), that numeric columns are numeric, that nothing is
-    missing, and that ``Exited`` holds only 0 and 1.
+    missing ones), that numeric columns hold finite numbers of float32 size
+    (numbers in an object column are fine), that nothing is missing, and
+    that ``Exited`` holds only 0 and 1.
     """
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -282,15 +283,16 @@ def check_churn_frame(frame: pd.DataFrame, required=FEATURE_COLUMNS) -> None:
     for name in required:
         column = frame[name]
         numeric = name in NUMERIC_COLUMNS or name == TARGET_COLUMN
-        if numeric and not pd.api.types.is_numeric_dtype(column):
-            bad = _first_non_number(column)
-            raise ValueError(f"Column {name!r} must hold numbers; found {bad!r}.")
+        if numeric:
+            column = as_numbers(column)
         n_missing = int(column.isna().sum())
         if n_missing:
             raise ValueError(
                 f"Column {name!r} has {n_missing} missing value(s); fill or "
                 "drop those rows first."
             )
+        if numeric:
+            _check_magnitude(column)
     if TARGET_COLUMN in required:
         values = set(np.unique(frame[TARGET_COLUMN]).tolist())
         if not values <= {0, 1}:
@@ -300,10 +302,38 @@ def check_churn_frame(frame: pd.DataFrame, required=FEATURE_COLUMNS) -> None:
             )
 
 
-def _first_non_number(column: pd.Series):
+def as_numbers(column: pd.Series) -> pd.Series:
+    """A numeric column as numbers; an error names its first non-number."""
+    if pd.api.types.is_numeric_dtype(column):
+        return column
     converted = pd.to_numeric(column, errors="coerce")
     bad = column[converted.isna() & column.notna()]
-    return bad.iloc[0] if len(bad) else column.iloc[0]
+    if len(bad) or pd.api.types.is_object_dtype(converted):
+        found = bad.iloc[0] if len(bad) else column.iloc[0]
+        raise ValueError(f"Column {column.name!r} must hold numbers; found {found!r}.")
+    return converted
+
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _check_magnitude(column: pd.Series) -> None:
+    """Refuse infinite values and values too large for float32 networks."""
+    if pd.api.types.is_complex_dtype(column) or column.empty:
+        return  # scikit-learn refuses complex data with its own message
+    values = np.abs(column.to_numpy(dtype=np.float64))
+    n_infinite = int(np.isinf(values).sum())
+    if n_infinite:
+        raise ValueError(
+            f"Column {column.name!r} has {n_infinite} infinite value(s); fix or "
+            "drop those rows first."
+        )
+    if values.max() > _FLOAT32_MAX:
+        raise ValueError(
+            f"Column {column.name!r} holds values too large for the network "
+            f"(largest magnitude {values.max():.3g}; it computes in float32, "
+            f"up to {_FLOAT32_MAX:.3g}); check those rows."
+        )
 
 
 def _with_schema_dtypes(frame: pd.DataFrame) -> pd.DataFrame:

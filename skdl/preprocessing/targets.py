@@ -9,14 +9,14 @@ its ``target_encoder`` extension point.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import DataConversionWarning
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted
+
+from .._caller import warn_user
 
 __all__ = ["ClassifierTargetEncoder", "RegressorTargetEncoder"]
 
@@ -151,12 +151,11 @@ def _column_to_1d(y: np.ndarray, warn: bool = True) -> np.ndarray:
     """Ravel a column vector ``(n, 1)``, warning as sklearn's classifiers do."""
     if y.ndim == 2 and y.shape[1] == 1:
         if warn:
-            warnings.warn(
+            warn_user(
                 "A column-vector y was passed when a 1d array was expected. "
                 "Please change the shape of y to (n_samples,), for example "
                 "using ravel().",
                 DataConversionWarning,
-                stacklevel=4,
             )
         return y.ravel()
     return y

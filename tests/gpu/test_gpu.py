@@ -83,3 +83,21 @@ def test_mixed_precision_on_gpu():
     assert keras.config.dtype_policy().name == "float32"
     assert clf.model_.get_layer("hidden_0").compute_dtype == "float16"
     assert clf.score(X, Y) > 0.8
+
+
+def test_churn_pipeline_trains_on_the_gpu_and_predicts_on_the_cpu():
+    from skdl.datasets import make_churn
+    from skdl.pipelines import ChurnPipeline
+
+    df = make_churn(400, random_state=0)
+    clf = ChurnPipeline((8,), device="gpu", max_iter=20, random_state=0).fit(df)
+    device = _device_of(clf.network_.model_.weights[0]).lower()
+    assert "gpu" in device or "cuda" in device
+    proba = clf.predict_proba(df)
+    with device_scope("cpu"):
+        copy = pickle.loads(pickle.dumps(clf))
+        assert_allclose(copy.predict_proba(df), proba, rtol=1e-4, atol=1e-5)
+    half = ChurnPipeline(
+        (8,), device="gpu", precision="mixed_float16", max_iter=2, random_state=0
+    ).fit(df)
+    assert half.network_.model_.get_layer("hidden_0").compute_dtype == "float16"

@@ -24,6 +24,7 @@ from sklearn.utils._param_validation import Interval, make_constraint
 
 from skdl import MLPClassifier, MLPRegressor
 from tests.params import fast
+from tests.property._guard import words
 
 # Several tests pass plain arrays to a model fitted on a DataFrame; sklearn
 # warns about the missing names (test_missing_feature_names_warn shows it).
@@ -157,7 +158,7 @@ def test_missing_feature_names_warn(model):
 text = st.text(string.ascii_letters, min_size=1, max_size=5)
 
 
-@given(word=text, where=st.sampled_from(["predict", "fit", "object"]))
+@given(word=words, where=st.sampled_from(["predict", "fit", "object"]))
 @FEW
 def test_non_numeric_X_is_rejected(model, word, where):
     _, X, y, _ = model

@@ -16,6 +16,7 @@ from skdl.datasets import (
     load_churn,
     make_churn,
 )
+from skdl.datasets.churn import check_churn_frame
 from tests.conftest import shared_file
 
 
@@ -177,6 +178,33 @@ def test_load_churn_rejects_missing_values(tmp_path):
     df.to_csv(path, index=False)
     with pytest.raises(ValueError, match="'Balance' has 2 missing value"):
         load_churn(path)
+
+
+@pytest.mark.parametrize(
+    "value, match",
+    [
+        ("inf", "'Balance' has 1 infinite value"),
+        ("-inf", "'Balance' has 1 infinite value"),
+        ("1e300", "'Balance' holds values too large for the network"),
+    ],
+)
+def test_load_churn_rejects_infinite_or_huge_numbers(tmp_path, value, match):
+    df = make_churn(20, random_state=0)
+    df["Balance"] = df["Balance"].astype(object)
+    df.loc[4, "Balance"] = value
+    path = tmp_path / "churn.csv"
+    df.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=match):
+        load_churn(path)
+
+
+def test_check_churn_frame_accepts_numbers_in_object_columns():
+    df = make_churn(20, random_state=0)
+    df["Age"] = df["Age"].astype(object)
+    check_churn_frame(df)  # no error: every value is a number
+    df.loc[0, "Age"] = "forty"
+    with pytest.raises(ValueError, match="'Age' must hold numbers; found 'forty'"):
+        check_churn_frame(df)
 
 
 def test_load_churn_rejects_bad_target(tmp_path):

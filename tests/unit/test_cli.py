@@ -228,3 +228,21 @@ def test_python_dash_m_skdl():
     )
     assert result.returncode == 0
     assert "{train,evaluate,predict}" in result.stdout
+
+
+def test_train_on_the_cpu(tmp_path, capsys):
+    out = tmp_path / "m.joblib"
+    code = cli("churn", "train", "--samples", 200, "--epochs", 2, "--device", "cpu",
+               "--model", out)  # fmt: skip
+    assert code == 0
+    assert "up to 2 epochs on cpu:0..." in capsys.readouterr().out
+    model = joblib.load(out)
+    assert model.device == "cpu" and model.network_.device == "cpu"
+
+
+def test_bad_device_fails_before_training(tmp_path, capsys):
+    out = tmp_path / "m.joblib"
+    code = cli("churn", "train", "--device", "tpu", "--model", out)
+    assert code == 2
+    assert "device must be 'auto', 'cpu', 'gpu' or 'gpu:N'" in _error(capsys)
+    assert not out.exists()

@@ -15,6 +15,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.exceptions import InconsistentVersionWarning
 
 import skdl
@@ -71,3 +72,19 @@ def test_saved_model_predicts_as_when_saved(version, name, suffix):
         np.testing.assert_array_equal(
             est.predict_proba(X), expected[f"{name}__predict_proba"]
         )
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("suffix", [".skdl", ".joblib"])
+def test_parameters_added_since_take_their_defaults(version, name, suffix):
+    path = COMPAT / version / f"{name}{suffix}"
+    if not path.exists():
+        pytest.skip(f"{name} was not saved by skdl {version}")
+    est = _load(path)
+    nested = [est] + ([est.network_] if hasattr(est, "network_") else [])
+    for model in nested:
+        defaults = type(model)().get_params(deep=False)
+        params = model.get_params(deep=False)  # fails on a missing attribute
+        assert params.keys() == defaults.keys()
+        assert clone(model).get_params(deep=False).keys() == defaults.keys()
