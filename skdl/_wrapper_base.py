@@ -27,7 +27,7 @@ from . import _routing
 from ._caller import warn_user
 from ._routing import PREFIXES, did_you_mean, routed
 from .backend import compile_jit, import_keras
-from .base import as_float32
+from .base import PREDICT_CHUNK, as_float32
 from .preprocessing.keras_targets import loss_name
 
 __all__ = ["KerasWrapper"]
@@ -423,10 +423,11 @@ class KerasWrapper:
         return epochs, min(int(batch_size), n_samples), bool(self._setting("shuffle"))
 
     def _validation_batch_size(self, batch_size: int) -> int | None:
-        # As Keras' fit: the training batch size unless set; -1 is all rows.
+        # Unset: calls of up to PREDICT_CHUNK rows (the metrics are those of
+        # any batching, to float rounding); -1: all rows in one call.
         size = self._setting("validation_batch_size")
         if size is None:
-            return batch_size
+            return PREDICT_CHUNK
         return None if size == -1 else int(size)
 
     def _validation_split(self, X, y, sw, seed):

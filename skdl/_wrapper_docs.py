@@ -56,11 +56,11 @@ batch_size : int or None, default=None
     "validation_batch_size": """\
 validation_batch_size : int or None, default=None
         Rows per call when evaluating the held-out rows of
-        ``validation_split`` after each epoch (``None``: the training batch
-        size, as in Keras' ``fit``; ``-1``: all rows in one call, the
-        fastest on small data). Metrics accumulate over the calls, so the
-        logged ``val_*`` values do not depend on it; it bounds memory on
-        large validation sets.""",
+        ``validation_split`` after each epoch (``None``: calls of up to
+        16,384 rows; ``-1``: all rows in one call). Metrics accumulate over
+        the calls, so the logged ``val_*`` values do not depend on it (up
+        to float rounding), as with Keras' ``fit``, whose default is the
+        training batch size; it bounds memory on large validation sets.""",
     "verbose": """\
 verbose : int, default=0
         Print one line of metrics per epoch when non-zero (scikeras' default

@@ -7,6 +7,7 @@ import pytest
 from sklearn.datasets import make_classification, make_regression
 
 from skdl import KerasClassifier, KerasRegressor, _engine
+from skdl.base import PREDICT_CHUNK
 from tests.params import fast
 
 
@@ -82,8 +83,9 @@ def classification():
 @pytest.mark.parametrize(
     "params, expected",
     [
-        ({"batch_size": 16}, 16),  # Keras' default: the training batch size
-        ({}, 32),
+        # Unset: calls of up to PREDICT_CHUNK rows, whatever the batch size.
+        ({"batch_size": 16}, PREDICT_CHUNK),
+        ({}, PREDICT_CHUNK),
         ({"batch_size": 16, "validation_batch_size": 5}, 5),
         ({"validation_batch_size": -1}, None),
         ({"validation_batch_size": 5, "fit__validation_batch_size": 3}, 3),
