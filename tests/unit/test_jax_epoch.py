@@ -12,7 +12,14 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skdl import ConvClassifier, KerasClassifier, MLPClassifier, _engine, _jax_epoch
+from skdl import (
+    ConvClassifier,
+    KerasClassifier,
+    MLPClassifier,
+    _engine,
+    _jax_epoch,
+    _trainers,
+)
 from skdl.backend import backend_name, import_keras
 
 pytestmark = pytest.mark.skipif(
@@ -71,6 +78,45 @@ def test_batch_norm_and_dropout_cnn_matches_keras_fit():
     assert_allclose(fast.loss_curve_, slow.loss_curve_, rtol=1e-5)
 
 
+def _conv_classifier():
+    return ConvClassifier(
+        filters=(4,), dense_layer_sizes=(8,), batch_size=8, max_iter=2, random_state=0
+    )
+
+
+def _spy_epoch_makers(monkeypatch) -> list[str]:
+    """Record which epoch function each new network gets (pool emptied)."""
+    _trainers.clear_trainers()
+    made: list[str] = []
+    for name in ("_make_epoch_function", "_make_stepwise_epoch"):
+        original = getattr(_jax_epoch, name)
+
+        def spy(model, batch_size, _name=name, _original=original):
+            made.append(_name)
+            return _original(model, batch_size)
+
+        monkeypatch.setattr(_jax_epoch, name, spy)
+    return made
+
+
+def test_convolutions_on_a_cpu_train_one_step_per_call(monkeypatch):
+    made = _spy_epoch_makers(monkeypatch)
+    _fit("compiled", _conv_classifier(), IMAGES, IMAGE_Y)
+    _fit("compiled", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
+    assert made == ["_make_stepwise_epoch", "_make_epoch_function"]
+
+
+def test_convolutions_in_one_program_match_keras_fit(monkeypatch):
+    # What a GPU runs: the whole epoch as one XLA loop, convolutions inside.
+    made = _spy_epoch_makers(monkeypatch)
+    monkeypatch.setattr(_jax_epoch, "_on_cpu", lambda array: False)
+    fast = _fit("compiled", _conv_classifier(), IMAGES, IMAGE_Y)
+    slow = _fit("keras", _conv_classifier(), IMAGES, IMAGE_Y)
+    assert made == ["_make_epoch_function"]
+    _same_weights(fast, slow)
+    _trainers.clear_trainers()  # no twin keeps this function for later tests
+
+
 def test_epoch_function_is_traced_once_per_shape(monkeypatch):
     traced = []
     make = _jax_epoch._make_epoch_function
@@ -80,6 +126,7 @@ def test_epoch_function_is_traced_once_per_shape(monkeypatch):
         return make(model, batch_size)
 
     monkeypatch.setattr(_jax_epoch, "_make_epoch_function", counting)
+    _trainers.clear_trainers()
     est = MLPClassifier((5,), batch_size=8, max_iter=2, random_state=0)
     est.fit(X, Y)
     est.fit(X, Y)  # the pooled trainer and its function serve again
