@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["build_optimizer", "epoch_function", "fused_update"]
+__all__ = ["build_optimizer", "epoch_function", "fused_update", "metric_results"]
 
 
 def fused_update(optimizer, variables) -> Any:
@@ -170,7 +170,8 @@ def _train_step(model):
     return step
 
 
-def _metric_results(model) -> dict[str, Any]:
+def metric_results(model) -> dict[str, Any]:
+    """Each compiled metric's current result, by name, as Keras logs them."""
     results: dict[str, Any] = {}
     for metric in model.metrics:
         value = metric.result()
@@ -213,7 +214,7 @@ def epoch_function(model, x_spec, y_spec, sw_spec=None):
             (tf.constant(0),),
             parallel_iterations=1,
         )
-        return _metric_results(model)
+        return metric_results(model)
 
     index = tf.TensorSpec([None], tf.int32)
     scalar = tf.TensorSpec([], tf.int32)

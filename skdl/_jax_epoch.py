@@ -22,9 +22,10 @@ the network: later fits of the same network (a reused trainer, warm starts,
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 import numpy as np
+
+from ._fastpath import metric_results
 
 __all__ = ["JaxEpoch", "fits_on_device", "supported"]
 
@@ -181,15 +182,4 @@ class JaxEpoch:
         for group, values in zip(groups, state, strict=True):
             for variable, value in zip(group, values, strict=True):
                 variable.assign(value)
-        return _metric_results(model)
-
-
-def _metric_results(model) -> dict[str, float]:
-    results: dict[str, Any] = {}
-    for metric in model.metrics:
-        value = metric.result()
-        if isinstance(value, dict):
-            results.update(value)
-        else:
-            results[metric.name] = value
-    return {k: float(np.asarray(v)) for k, v in results.items()}
+        return {k: float(np.asarray(v)) for k, v in metric_results(model).items()}

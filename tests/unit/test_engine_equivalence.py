@@ -15,6 +15,7 @@ from numpy.testing import assert_allclose
 
 from skdl import MLPClassifier, MLPRegressor, _engine, _trainers
 from skdl.backend import import_keras
+from tests.spies import spy_epoch_runners
 
 keras = import_keras()
 
@@ -99,22 +100,6 @@ def test_partial_fit_and_warm_start_continue_the_optimizer_state():
     assert int(slow.model_.optimizer.iterations) == 3 * 8
 
 
-def _spy_engines(monkeypatch) -> list[str]:
-    """Record which epoch runner each fit builds: 'compiled' or 'keras'."""
-    used: list[str] = []
-    runners = {"_CompiledEpoch": "compiled", "JaxEpoch": "compiled"}
-    runners["_KerasEpoch"] = "keras"
-    for name, kind in runners.items():
-        cls = getattr(_engine, name)
-
-        def make(*args, _cls=cls, _kind=kind, **kwargs):
-            used.append(_kind)
-            return _cls(*args, **kwargs)
-
-        monkeypatch.setattr(_engine, name, make)
-    return used
-
-
 class _EpochCounter(keras.callbacks.Callback):
     def __init__(self):
         super().__init__()
@@ -132,13 +117,13 @@ class _BatchCounter(keras.callbacks.Callback):
 
 
 def test_fast_path_is_chosen_automatically(monkeypatch):
-    used = _spy_engines(monkeypatch)
+    used = spy_epoch_runners(monkeypatch)
     MLPClassifier((4,), max_iter=2, callbacks=[_EpochCounter()]).fit(X, Y_CLS)
     assert used == ["compiled"]
 
 
 def test_falls_back_to_keras_fit_for_per_batch_callbacks(monkeypatch):
-    used = _spy_engines(monkeypatch)
+    used = spy_epoch_runners(monkeypatch)
     _BatchCounter.batches = 0
     MLPClassifier((4,), batch_size=8, max_iter=2, callbacks=[_BatchCounter()]).fit(
         X, Y_CLS
@@ -148,7 +133,7 @@ def test_falls_back_to_keras_fit_for_per_batch_callbacks(monkeypatch):
 
 
 def test_lambda_callback_batch_hooks_run(monkeypatch):
-    used = _spy_engines(monkeypatch)
+    used = spy_epoch_runners(monkeypatch)
     seen = []
     hook = keras.callbacks.LambdaCallback(
         on_train_batch_end=lambda b, logs: seen.append(b)

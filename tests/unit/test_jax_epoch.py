@@ -21,6 +21,7 @@ from skdl import (
     _trainers,
 )
 from skdl.backend import backend_name, import_keras
+from tests.spies import spy_epoch_runners
 
 pytestmark = pytest.mark.skipif(
     backend_name() != "jax", reason="the compiled JAX epoch runs on JAX only"
@@ -33,19 +34,6 @@ X = RNG.normal(size=(45, 6)).astype(np.float32)
 Y = (X[:, 0] - X[:, 2] > 0).astype(int)
 IMAGES = RNG.uniform(size=(30, 8, 8, 1)).astype(np.float32)
 IMAGE_Y = (IMAGES[:, :4].mean(axis=(1, 2, 3)) > 0.5).astype(int)
-
-
-def _runners(monkeypatch) -> list[str]:
-    used: list[str] = []
-    for name in ("JaxEpoch", "_KerasEpoch"):
-        cls = getattr(_engine, name)
-
-        def make(*args, _cls=cls, _name=name, **kwargs):
-            used.append(_name)
-            return _cls(*args, **kwargs)
-
-        monkeypatch.setattr(_engine, name, make)
-    return used
 
 
 def _fit(engine, est, x, y, **kw):
@@ -136,11 +124,11 @@ def test_epoch_function_is_traced_once_per_shape(monkeypatch):
 
 
 def test_large_data_train_through_keras_fit(monkeypatch):
-    used = _runners(monkeypatch)
+    used = spy_epoch_runners(monkeypatch)
     small = _fit("auto", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
     monkeypatch.setattr(_jax_epoch, "MAX_RESIDENT_BYTES", X.nbytes - 1)
     large = _fit("auto", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
-    assert used == ["JaxEpoch", "_KerasEpoch"]
+    assert used == ["compiled", "keras"]
     _same_weights(small, large)
 
 
@@ -152,11 +140,11 @@ def _logistic(meta):
 
 
 def test_run_eagerly_trains_step_by_step(monkeypatch):
-    used = _runners(monkeypatch)
+    used = spy_epoch_runners(monkeypatch)
     common = dict(model=_logistic, loss="binary_crossentropy", epochs=2, random_state=0)
     eager = KerasClassifier(run_eagerly=True, **common).fit(X, Y)
     compiled = KerasClassifier(**common).fit(X, Y)
-    assert used == ["_KerasEpoch", "JaxEpoch"]
+    assert used == ["keras", "compiled"]
     assert_allclose(
         eager.model_.get_weights()[0], compiled.model_.get_weights()[0], rtol=1e-5
     )
