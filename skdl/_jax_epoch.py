@@ -34,10 +34,14 @@ MAX_RESIDENT_BYTES = 1 << 30
 
 
 def supported(model) -> bool:
-    """Whether ``model`` can train through the compiled JAX epoch."""
+    """Whether ``model`` can train through the compiled JAX epoch.
+
+    (``run_eagerly`` networks never get here: ``skdl._engine`` sends them
+    to Keras' ``fit`` on every backend.)
+    """
     from keras import distribution
 
-    if model.run_eagerly or not model.jit_compile:
+    if not model.jit_compile:
         return False
     if distribution.distribution() is not None:
         return False
