@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import tempfile
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,9 @@ def _imagenet_file(name: str) -> tuple[str, str, str]:
 
     constructor = _application(name)
     try:
-        with refused_downloads():
+        # Keras warns about the default input shape it picks: not the user's.
+        with refused_downloads(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             constructor(include_top=False, weights="imagenet")
     except DownloadRefused as asked:
         return asked.fname, asked.origin, asked.cache_subdir
@@ -270,8 +273,7 @@ def find_backbone(model):
     inner = [la for la in model.layers if isinstance(la, keras.Model)]
     if len(inner) != 1:
         raise ValueError(
-            f"Expected one backbone network inside {model.name!r}, found "
-            f"{len(inner)}."
+            f"Expected one backbone network inside {model.name!r}, found {len(inner)}."
         )
     return inner[0]
 
