@@ -9,9 +9,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._docstrings import ATTRIBUTES, PARAMS
+from ._transfer import BACKBONE_CONSTRAINTS, BACKBONE_PARAMS, _BackboneSteps
 from .backend import compile_jit, import_keras
 from .base import KerasClassifierBase, as_float32
-from ._transfer import BACKBONE_CONSTRAINTS, BACKBONE_PARAMS, _BackboneSteps
 from .mlp import _BaseMLP, _ClassifierSteps
 from .networks.conv import AUGMENTATION_PRESETS
 
