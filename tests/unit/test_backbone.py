@@ -85,7 +85,7 @@ def test_fine_tuning_unfreezes_the_last_layers_only(digits, backbone_file):
     assert lr == pytest.approx(1e-5)
 
 
-def test_a_keras_model_is_copied_never_changed(digits):
+def test_a_keras_model_is_copied_never_changed(digits, tmp_path):
     X, y = digits
     model = _small_backbone()
     before = [np.array(w) for w in model.get_weights()]
@@ -94,6 +94,12 @@ def test_a_keras_model_is_copied_never_changed(digits):
     assert _same(model.get_weights(), before)
     fresh = clone(clf)
     assert isinstance(fresh.backbone, import_keras().Model)
+    # A Keras model is no parameter the safe format holds; the network is.
+    with pytest.raises(TypeError, match="backbone"):
+        skdl.save(clf, tmp_path / "clf.skdl")
+    skdl.save(clf, tmp_path / "clf.skdl", exclude=["backbone"])
+    loaded = skdl.load(tmp_path / "clf.skdl")
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
 def test_pickle_and_safe_file_keep_the_backbone(digits, backbone_file, tmp_path):
