@@ -304,7 +304,7 @@ class AutoencoderTransformer(
 
         Returns
         -------
-        X_original : ndarray of shape (n_samples, n_features_in_)
+        X_original : ndarray of shape (n_samples, n_features)
             The reconstruction.
         """
         check_is_fitted(self, "model_")
