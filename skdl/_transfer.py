@@ -19,7 +19,7 @@ from sklearn.utils._param_validation import Interval
 
 from .backend import compile_jit
 
-__all__ = ["BACKBONE_CONSTRAINTS", "BACKBONE_PARAMS"]
+__all__ = ["BACKBONE_CONSTRAINTS"]
 
 BACKBONE_CONSTRAINTS: dict = {
     "backbone": "no_validation",  # a path, a name or a Keras model: see fit
@@ -30,61 +30,44 @@ BACKBONE_CONSTRAINTS: dict = {
     "fine_tune_layers": [Interval(Integral, 1, None, closed="left"), None],
 }
 
-BACKBONE_PARAMS = {
-    "backbone": """\
-backbone : str, path, keras.Model or None, default=None
-        A pretrained network to build on (transfer learning): the path of a
-        ``.keras`` file, a Keras model, or the name of a
-        ``keras.applications`` constructor such as ``'MobileNetV2'`` (built
-        without its top, for the shape of ``X``, with average pooling).
-        The network is then the backbone followed by ``dense_layer_sizes``
-        and the output layer; ``filters``, ``kernel_size``, ``pool_size``
-        and ``batch_norm`` are not used. Files and models are loaded in
-        Keras' safe mode: a backbone holding a ``Lambda`` layer or other
-        Python code is refused. The backbone becomes part of ``model_``
-        (saved and pickled with it); the object or file passed is never
-        modified.""",
-    "backbone_weights": """\
-backbone_weights : 'imagenet', path or None, default='imagenet'
-        Weights of the backbone. ``'imagenet'``: for a ``keras.applications``
-        name, the ImageNet weights, read from Keras' cache folder
-        (``~/.keras/models``); nothing is downloaded, and a missing file is
-        an error naming the file and where to put it. For a file or a
-        model, ``'imagenet'`` keeps their own weights. A path: a weights
-        file to load into the backbone. ``None``: random initial weights
-        (``keras.applications`` names only).""",
-    "freeze": """\
-freeze : bool, default=True
-        Keep the backbone's weights fixed while the head trains. Its batch
-        normalization always runs in inference mode (moving statistics
-        kept), also when fine-tuning.""",
-    "fine_tune_epochs": """\
-fine_tune_epochs : int, default=0
-        Epochs of a second phase, after the head has trained, in which the
-        backbone's last ``fine_tune_layers`` layers train too; 0 skips it.""",
-    "fine_tune_learning_rate": """\
-fine_tune_learning_rate : float, default=1e-5
-        Learning rate of the fine-tuning phase (small, so the pretrained
-        weights change little).""",
-    "fine_tune_layers": """\
-fine_tune_layers : int or None, default=None
-        How many of the backbone's last layers the fine-tuning phase
-        unfreezes; ``None`` unfreezes all of them.""",
-}
-
 
 class _BackboneSteps:
     """Steps of fit for estimators that accept a ``backbone``."""
+
+    #: Whether ``keras.applications`` backbones (image networks) fit.
+    _backbone_takes_images = False
+
+    def _check_params(self) -> None:
+        # The backbone first: a missing weights file is reported before any
+        # other check, and before the data's shape is looked at.
+        self._check_backbone()
+        super()._check_params()
 
     def _check_backbone(self) -> None:
         """Check the backbone parameters; resolve the weights file."""
         if self.backbone is None:
             return
-        from .networks.backbone import check_backbone
+        from .networks.backbone import check_backbone, is_application
 
+        if is_application(self.backbone) and not self._backbone_takes_images:
+            raise ValueError(
+                f"backbone={self.backbone!r} is a keras.applications image "
+                f"network; {type(self).__name__} takes rows of features. Use "
+                "ConvClassifier for images, or pass a .keras file or a Keras "
+                "model that takes rows."
+            )
         self._backbone_weights_file = check_backbone(
             self.backbone, self.backbone_weights
         )
+
+    def _build_model(self, meta):
+        if self.backbone is None:
+            return super()._build_model(meta)
+        return self._build_on_backbone(meta, (meta["n_features_in_"],), [])
+
+    def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
+        _, batch_size, shuffle = super()._fit_plan_settings(n_samples)
+        return self._epochs(), batch_size, shuffle
 
     def _build_on_backbone(self, meta, input_shape, augmentation):
         from .networks.backbone import build_on_backbone, load_backbone

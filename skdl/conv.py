@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._docstrings import ATTRIBUTES, PARAMS
-from ._transfer import BACKBONE_CONSTRAINTS, BACKBONE_PARAMS, _BackboneSteps
+from ._transfer import BACKBONE_CONSTRAINTS, _BackboneSteps
 from .backend import compile_jit, import_keras
 from .base import KerasClassifierBase, as_float32
 from .mlp import _BaseMLP, _ClassifierSteps
@@ -76,7 +76,7 @@ max_iter : int, default=20
 
 
 def _conv_doc(template: str) -> str:
-    fields = {**PARAMS, **_CONV_PARAMS, **BACKBONE_PARAMS}
+    fields = {**PARAMS, **_CONV_PARAMS}
     return template.format(**fields, attributes=ATTRIBUTES)
 
 
@@ -98,6 +98,8 @@ def _positive_ints(value, name: str, *, allow_empty: bool = False) -> tuple:
 
 
 class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierBase):
+    _backbone_takes_images = True
+
     __doc__ = _conv_doc(
         """Convolutional neural network classifier for images and signals.
 
@@ -292,10 +294,8 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
 
     # -- parameters ----------------------------------------------------------------
     def _check_params(self) -> None:
-        # The backbone first: a missing weights file is reported before any
-        # check of the data's shape.
-        self._check_backbone()
-        super()._check_params()  # solver, activation, callbacks, sizes, dropout
+        # backbone, solver, activation, callbacks, sizes, dropout
+        super()._check_params()
         self._filters()
         for name in ("kernel_size", "pool_size"):
             if len(_positive_ints(getattr(self, name), name)) > 2:

@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 
 from ._docstrings import fill
+from ._transfer import BACKBONE_CONSTRAINTS, _BackboneSteps
 from .backend import compile_jit, import_keras
 from .base import KerasClassifierBase, KerasRegressorBase
 
@@ -93,6 +94,12 @@ class _BaseMLP:
         callbacks=None,
         device="auto",
         precision=None,
+        backbone=None,
+        backbone_weights="imagenet",
+        freeze=True,
+        fine_tune_epochs=0,
+        fine_tune_learning_rate=1e-5,
+        fine_tune_layers=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -121,6 +128,12 @@ class _BaseMLP:
         self.callbacks = callbacks
         self.device = device
         self.precision = precision
+        self.backbone = backbone
+        self.backbone_weights = backbone_weights
+        self.freeze = freeze
+        self.fine_tune_epochs = fine_tune_epochs
+        self.fine_tune_learning_rate = fine_tune_learning_rate
+        self.fine_tune_layers = fine_tune_layers
 
     # -- parameter checks that span several values ---------------------------
     def _check_params(self) -> None:
@@ -454,7 +467,7 @@ class _ClassifierSteps:
         return weights if sw is None else sw * weights
 
 
-class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
+class MLPClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierBase):
     __doc__ = fill(
         """Multilayer perceptron classifier on Keras.
 
@@ -494,6 +507,12 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     {device}
     {precision}
     {class_weight}
+    {backbone}
+    {backbone_weights}
+    {freeze}
+    {fine_tune_epochs}
+    {fine_tune_learning_rate}
+    {fine_tune_layers}
 
     Attributes
     ----------
@@ -526,6 +545,7 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     _parameter_constraints: dict = {
         **_BaseMLP._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        **BACKBONE_CONSTRAINTS,
     }
 
     def __init__(
@@ -559,6 +579,12 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         device="auto",
         precision=None,
         class_weight=None,
+        backbone=None,
+        backbone_weights="imagenet",
+        freeze=True,
+        fine_tune_epochs=0,
+        fine_tune_learning_rate=1e-5,
+        fine_tune_layers=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -588,11 +614,17 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
             callbacks=callbacks,
             device=device,
             precision=precision,
+            backbone=backbone,
+            backbone_weights=backbone_weights,
+            freeze=freeze,
+            fine_tune_epochs=fine_tune_epochs,
+            fine_tune_learning_rate=fine_tune_learning_rate,
+            fine_tune_layers=fine_tune_layers,
         )
         self.class_weight = class_weight
 
 
-class MLPRegressor(_BaseMLP, KerasRegressorBase):
+class MLPRegressor(_BackboneSteps, _BaseMLP, KerasRegressorBase):
     __doc__ = fill(
         """Multilayer perceptron regressor on Keras.
 
@@ -631,6 +663,12 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
     {callbacks}
     {device}
     {precision}
+    {backbone}
+    {backbone_weights}
+    {freeze}
+    {fine_tune_epochs}
+    {fine_tune_learning_rate}
+    {fine_tune_layers}
 
     Attributes
     ----------
@@ -656,3 +694,8 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
     True
     """
     )
+
+    _parameter_constraints: dict = {
+        **_BaseMLP._parameter_constraints,
+        **BACKBONE_CONSTRAINTS,
+    }

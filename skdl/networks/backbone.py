@@ -25,9 +25,15 @@ __all__ = [
     "build_on_backbone",
     "check_backbone",
     "find_backbone",
+    "is_application",
     "load_backbone",
     "set_backbone_trainable",
 ]
+
+
+def is_application(spec: Any) -> bool:
+    """Whether ``spec`` names a ``keras.applications`` constructor."""
+    return _application(spec) is not None
 
 
 def _application(spec: Any):

@@ -183,3 +183,59 @@ def test_keras_cache_dir_is_keras_home():
 
     home = os.environ.get("KERAS_HOME", os.path.expanduser("~/.keras"))
     assert compat.keras_cache_dir() in (home, os.path.join("/tmp", ".keras"))
+
+
+# -- MLP estimators: a backbone that takes rows of features ----------------------
+@pytest.fixture(scope="module")
+def encoder_and_rows():
+    from skdl import AutoencoderTransformer
+
+    X, y = load_digits(return_X_y=True)
+    X = X[:400] / 16.0
+    ae = AutoencoderTransformer(
+        8,
+        hidden_layer_sizes=(32,),
+        max_iter=20,
+        learning_rate_init=0.01,
+        random_state=0,
+    ).fit(X)
+    return ae, X, y[:400]
+
+
+def test_mlp_classifier_on_an_autoencoders_encoder(encoder_and_rows):
+    from skdl import MLPClassifier
+
+    ae, X, y = encoder_and_rows
+    encoder = ae.model_.get_layer("encoder")
+    clf = MLPClassifier(
+        (16,), backbone=encoder, max_iter=200, learning_rate_init=0.01, random_state=0
+    ).fit(X, y)
+    # Frozen: the backbone still computes the autoencoder's code.
+    code = clf.backbone_.predict_on_batch(X.astype(np.float32))
+    np.testing.assert_allclose(code, ae.transform(X), rtol=1e-5, atol=1e-5)
+    from sklearn.linear_model import LogisticRegression
+
+    codes = LogisticRegression(max_iter=2000).fit(ae.transform(X), y)
+    assert clf.score(X, y) >= codes.score(ae.transform(X), y) - 0.05
+    assert [w.shape for w in clf.coefs_] == [(8, 16), (16, 10)]
+
+
+def test_mlp_regressor_fine_tunes_its_backbone(encoder_and_rows):
+    from skdl import MLPRegressor
+
+    ae, X, y = encoder_and_rows
+    encoder = ae.model_.get_layer("encoder")
+    reg = MLPRegressor(
+        (8,), backbone=encoder, max_iter=5, fine_tune_epochs=3, random_state=0
+    ).fit(X, y.astype(float))
+    assert reg.n_iter_ == 8 and reg.backbone_.trainable
+    code = reg.backbone_.predict_on_batch(X.astype(np.float32))
+    assert not np.allclose(code, ae.transform(X), atol=1e-6)
+
+
+def test_mlp_refuses_an_image_network(encoder_and_rows):
+    from skdl import MLPClassifier
+
+    _, X, y = encoder_and_rows
+    with pytest.raises(ValueError, match="takes rows of features"):
+        MLPClassifier(backbone="MobileNetV2").fit(X, y)
