@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Iterator
 
 __all__ = ["DownloadRefused", "keras_cache_dir", "refused_downloads"]
+
+# One patch at a time, so that nested or concurrent blocks restore the original.
+_PATCH_LOCK = threading.Lock()
 
 
 class DownloadRefused(Exception):
@@ -37,18 +41,21 @@ def refused_downloads() -> Iterator[None]:
     """Within the block, Keras' ``get_file`` raises :class:`DownloadRefused`.
 
     ``keras.applications`` constructors fetch their weights through
-    ``keras.src.utils.file_utils.get_file``, looked up at call time.
+    ``keras.src.utils.file_utils.get_file``, looked up at call time. The
+    patch is process-wide while the block runs (about a second, to build a
+    network): a Keras download started by another thread meanwhile is
+    refused too.
     """
     from keras.src.utils import file_utils
-
-    original = file_utils.get_file
 
     def refuse(fname=None, origin=None, *args, cache_subdir="datasets", **kwargs):
         name = fname or os.path.basename(str(origin))
         raise DownloadRefused(name, str(origin), cache_subdir)
 
-    file_utils.get_file = refuse
-    try:
-        yield
-    finally:
-        file_utils.get_file = original
+    with _PATCH_LOCK:
+        original = file_utils.get_file
+        file_utils.get_file = refuse
+        try:
+            yield
+        finally:
+            file_utils.get_file = original
