@@ -60,16 +60,17 @@ class _BackboneSteps:
             self.backbone, self.backbone_weights
         )
 
-    def _build_model(self, meta):
+    def _build_model(self, meta, context):
         if self.backbone is None:
-            return super()._build_model(meta)
-        return self._build_on_backbone(meta, (meta["n_features_in_"],), [])
+            return super()._build_model(meta, context)
+        rows = (meta["n_features_in_"],)
+        return self._build_on_backbone(meta, context, rows, [])
 
     def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
         _, batch_size, shuffle = super()._fit_plan_settings(n_samples)
         return self._epochs(), batch_size, shuffle
 
-    def _build_on_backbone(self, meta, input_shape, augmentation):
+    def _build_on_backbone(self, meta, context, input_shape, augmentation):
         from .networks.backbone import build_on_backbone, load_backbone
 
         weights = getattr(self, "_backbone_weights_file", None)
@@ -85,7 +86,7 @@ class _BackboneSteps:
             l2=0.5 * self.alpha / meta["batch_size_"],
             augmentation=augmentation,
             freeze=self.freeze,
-            seed=meta["seed_"],
+            seed=context.seed,
         )
         model.compile(
             optimizer=self._make_optimizer(),
@@ -95,8 +96,8 @@ class _BackboneSteps:
         )
         return model
 
-    def _fit_inner(self, X, y, sample_weight, partial, reuse, classes):
-        super()._fit_inner(X, y, sample_weight, partial, reuse, classes)
+    def _fit_steps(self, X, y, sample_weight, partial, reuse, classes):
+        super()._fit_steps(X, y, sample_weight, partial, reuse, classes)
         if partial or self.backbone is None or self.fine_tune_epochs == 0:
             return self
         return self._fine_tune(X, y, sample_weight)
@@ -122,7 +123,7 @@ class _BackboneSteps:
             # Reaching fine_tune_epochs is the plan, not a failure to converge.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                return super()._fit_inner(X, y, sample_weight, False, True, None)
+                return super()._fit_steps(X, y, sample_weight, False, True, None)
         finally:
             del self._fine_tuning
 

@@ -10,9 +10,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._docstrings import ATTRIBUTES, PARAMS
+from ._mlp_base import _BaseMLP
+from ._training.predict import predict_raw
 from .backend import compile_jit
-from .base import BaseKerasEstimator, _numeric_input, _predict_raw, as_float32
-from .mlp import _BaseMLP
+from .base import BaseKerasEstimator, _numeric_input, as_float32
 
 __all__ = ["AutoencoderTransformer"]
 
@@ -242,7 +243,7 @@ class AutoencoderTransformer(
         # The target is the input itself, reconstructed in its own units.
         return RegressorTargetEncoder(standardize=False)
 
-    def _build_model(self, meta):
+    def _build_model(self, meta, context):
         from .networks.autoencoder import build_autoencoder
 
         model = build_autoencoder(
@@ -254,7 +255,7 @@ class AutoencoderTransformer(
             l2=0.5 * self.alpha / meta["batch_size_"],
             dropout=self._dropout_rates(),
             noise=float(self.denoising),
-            seed=meta["seed_"],
+            seed=context.seed,
         )
         model.compile(
             optimizer=self._make_optimizer(),
@@ -267,8 +268,8 @@ class AutoencoderTransformer(
         """Negative mean squared reconstruction error (validation score)."""
         return _neg_mse(np.asarray(y, dtype=np.float64), raw, sw)
 
-    def _after_fit(self, history, callbacks) -> None:
-        super()._after_fit(history, callbacks)
+    def _after_fit(self, history, callbacks, context) -> None:
+        super()._after_fit(history, callbacks, context)
         self._n_features_out = int(self.n_components)
 
     # -- transform -----------------------------------------------------------
@@ -291,7 +292,9 @@ class AutoencoderTransformer(
             The encoder's output, in the dtype of ``X`` (float32 or float64).
         """
         X = self._validated(X)
-        code = _predict_raw(self.model_.get_layer("encoder"), as_float32(X))
+        code = predict_raw(
+            self.model_.get_layer("encoder"), as_float32(X), self._predict_chunk()
+        )
         return code.astype(X.dtype, copy=False)
 
     def inverse_transform(self, X):
@@ -318,7 +321,7 @@ class AutoencoderTransformer(
                 f"columns (n_components), got {codes.shape[1]}."
             )
         decoder = self.model_.get_layer("decoder")
-        out = _predict_raw(decoder, as_float32(codes))
+        out = predict_raw(decoder, as_float32(codes), self._predict_chunk())
         return out.astype(codes.dtype, copy=False)
 
     def score(self, X, y=None, sample_weight=None) -> float:
@@ -339,7 +342,7 @@ class AutoencoderTransformer(
             ``-mean((X - reconstruction) ** 2)`` over rows and features.
         """
         X = self._validated(X)
-        raw = _predict_raw(self.model_, as_float32(X))
+        raw = predict_raw(self.model_, as_float32(X), self._predict_chunk())
         sw = None if sample_weight is None else np.asarray(sample_weight, float)
         return _neg_mse(np.asarray(X, dtype=np.float64), raw, sw)
 

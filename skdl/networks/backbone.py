@@ -110,7 +110,7 @@ def _application_weights(name: str, weights: Any) -> str | None:
         return None
     if weights != "imagenet":
         return _existing_file(weights)
-    from .._keras_compat import keras_cache_dir
+    from .._training.keras_compat import keras_cache_dir
 
     fname, origin, subdir = _imagenet_file(name)
     folder = Path(keras_cache_dir()) / subdir
@@ -129,7 +129,7 @@ def _application_weights(name: str, weights: Any) -> str | None:
 @functools.cache
 def _imagenet_file(name: str) -> tuple[str, str, str]:
     """``(file name, URL, cache subfolder)`` of a no-top ImageNet backbone."""
-    from .._keras_compat import DownloadRefused, refused_downloads
+    from .._training.keras_compat import DownloadRefused, refused_downloads
 
     constructor = _application(name)
     try:

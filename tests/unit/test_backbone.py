@@ -163,7 +163,7 @@ def test_bad_backbone_parameters_name_themselves(
 def test_missing_imagenet_weights_name_the_file_before_shape_checks(
     digits, tmp_path, monkeypatch
 ):
-    import skdl._keras_compat as compat
+    from skdl._training import keras_compat as compat
 
     monkeypatch.setattr(compat, "keras_cache_dir", lambda: str(tmp_path))
     X, y = digits  # 8x8x1: far too small for MobileNetV2, reported second
@@ -174,15 +174,6 @@ def test_missing_imagenet_weights_name_the_file_before_shape_checks(
         "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224_no_top.h5" in message
     )
     assert str(tmp_path / "models") in message and "never downloads" in message
-
-
-def test_keras_cache_dir_is_keras_home():
-    import os
-
-    import skdl._keras_compat as compat
-
-    home = os.environ.get("KERAS_HOME", os.path.expanduser("~/.keras"))
-    assert compat.keras_cache_dir() in (home, os.path.join("/tmp", ".keras"))
 
 
 # -- MLP estimators: a backbone that takes rows of features ----------------------
