@@ -98,8 +98,6 @@ def _positive_ints(value, name: str, *, allow_empty: bool = False) -> tuple:
 
 
 class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierBase):
-    _backbone_takes_images = True
-
     __doc__ = _conv_doc(
         """Convolutional neural network classifier for images and signals.
 
@@ -167,6 +165,8 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
     input_shape_ : tuple of int
         One sample as the network sees it: ``(height, width, channels)``
         for images, ``(n_features, 1)`` for 1-D signals.
+    backbone_ : keras.Model or None
+        The backbone inside ``model_`` (``None`` without ``backbone``).
     {attributes}
 
     See Also
@@ -206,6 +206,7 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
         "class_weight": [dict, StrOptions({"balanced"}), None],
         **BACKBONE_CONSTRAINTS,
     }
+    _backbone_takes_images = True
 
     def __init__(
         self,

@@ -63,6 +63,8 @@ class MLPClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierB
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels.
+    backbone_ : keras.Model or None
+        The backbone inside ``model_`` (``None`` without ``backbone``).
     {attributes}
 
     See Also
@@ -217,6 +219,8 @@ class MLPRegressor(_BackboneSteps, _BaseMLP, KerasRegressorBase):
 
     Attributes
     ----------
+    backbone_ : keras.Model or None
+        The backbone inside ``model_`` (``None`` without ``backbone``).
     {attributes}
 
     See Also
