@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._docstrings import ATTRIBUTES, PARAMS
 from ._mlp_base import _BaseMLP
 from ._training.predict import predict_raw
+from ._weights import check_sample_weight
 from .backend import compile_jit
 from .base import BaseKerasEstimator, _numeric_input, as_float32
 
@@ -334,7 +335,7 @@ class AutoencoderTransformer(
         y : None
             Ignored.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-row weights.
+            Per-row weights: finite, non-negative, not all zero.
 
         Returns
         -------
@@ -343,7 +344,9 @@ class AutoencoderTransformer(
         """
         X = self._validated(X)
         raw = predict_raw(self.model_, as_float32(X), self._predict_chunk())
-        sw = None if sample_weight is None else np.asarray(sample_weight, float)
+        sw = None
+        if sample_weight is not None:
+            sw = check_sample_weight(sample_weight, X)
         return _neg_mse(np.asarray(X, dtype=np.float64), raw, sw)
 
     # -- views of the network ------------------------------------------------------

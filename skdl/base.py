@@ -36,15 +36,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._training.data import FitContext, TrainingPlan, training_data
 from ._training.loop import train
 from ._training.predict import predict_raw
+from ._weights import check_sample_weight
 from .backend import import_keras, seeded
 
 __all__ = ["BaseKerasEstimator", "KerasClassifierBase", "KerasRegressorBase"]
@@ -232,7 +229,7 @@ class BaseKerasEstimator(BaseEstimator):
         X = self._check_X(X, reset=not reuse)
         sw = None
         if sample_weight is not None:
-            sw = _check_sample_weight(sample_weight, X, dtype=np.float32)
+            sw = check_sample_weight(sample_weight, X, dtype=np.float32)
         if reuse:
             encoder = self.target_encoder_
         else:
@@ -363,6 +360,27 @@ class KerasClassifierBase(ClassifierMixin, BaseKerasEstimator):
         pred = encoder.inverse_transform(encoder.to_proba(raw))
         return float(accuracy_score(y, pred, sample_weight=sw))
 
+    def score(self, X, y, sample_weight=None) -> float:
+        """Mean accuracy on ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights: finite, non-negative, not all zero.
+
+        Returns
+        -------
+        score : float
+            Weighted fraction of rows predicted right.
+        """
+        if sample_weight is not None:
+            sample_weight = check_sample_weight(sample_weight, X)
+        return super().score(X, y, sample_weight=sample_weight)
+
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities for ``X``; each row sums to one.
 
@@ -444,6 +462,27 @@ class KerasRegressorBase(RegressorMixin, BaseKerasEstimator):
         from sklearn.metrics import r2_score
 
         return float(r2_score(y, encoder.inverse_transform(raw), sample_weight=sw))
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Coefficient of determination (R^2) on ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Test samples.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights: finite, non-negative, not all zero.
+
+        Returns
+        -------
+        score : float
+            R^2 of the predictions.
+        """
+        if sample_weight is not None:
+            sample_weight = check_sample_weight(sample_weight, X)
+        return super().score(X, y, sample_weight=sample_weight)
 
     def predict(self, X) -> np.ndarray:
         """Predict targets for ``X``.

@@ -12,7 +12,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
+from ._caller import warn_user
 from ._docstrings import PARAMS
+from ._weights import check_sample_weight
 from .backend import resolve_device
 from .base import fill_missing_params
 from .datasets.churn import (
@@ -309,7 +311,8 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
             )
         fit_params = {}
         if sample_weight is not None:
-            fit_params["mlp__sample_weight"] = sample_weight
+            sw = check_sample_weight(sample_weight, features)
+            fit_params["mlp__sample_weight"] = sw
         pipeline = make_churn_pipeline(**self._pipeline_params())
         pipeline.fit(features, y, **fit_params)
         self.pipeline_ = pipeline
@@ -351,7 +354,49 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
             probability.
         """
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict_proba(_features(_as_frame(X)))
+        features = _features(_as_frame(X))
+        self._warn_unseen_categories(features)
+        return self.pipeline_.predict_proba(features)
+
+    def _warn_unseen_categories(self, features: pd.DataFrame) -> None:
+        """Warn, per column, of categories that were not in the training table.
+
+        Such customers are still predicted: the one-hot encoder gives an
+        unseen category all zeros, as if the column were unknown.
+        """
+        encoder = self.pipeline_["prepare"].named_transformers_["categorical"]
+        for name, known in zip(CATEGORICAL_COLUMNS, encoder.categories_, strict=True):
+            unseen = np.setdiff1d(features[name].unique(), known)
+            if unseen.size:
+                n_rows = int(features[name].isin(unseen).sum())
+                warn_user(
+                    f"Column {name!r} has {unseen.size} value(s) not seen in "
+                    f"training: {unseen.tolist()} ({n_rows} row(s)). Those "
+                    f"customers are still predicted, as if {name!r} were "
+                    f"unknown; the values seen were {known.tolist()}.",
+                    UserWarning,
+                )
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Mean accuracy at ``threshold``.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame, dict or list of dicts
+            Customers.
+        y : array-like of shape (n_customers,)
+            Whether each customer left.
+        sample_weight : array-like of shape (n_customers,), default=None
+            Per-customer weights: finite, non-negative, not all zero.
+
+        Returns
+        -------
+        score : float
+            Weighted fraction of customers predicted right.
+        """
+        if sample_weight is not None:
+            sample_weight = check_sample_weight(sample_weight, _as_frame(X))
+        return super().score(X, y, sample_weight=sample_weight)
 
     def predict(self, X) -> np.ndarray:
         """Predict whether each customer leaves, at ``threshold``.

@@ -102,3 +102,31 @@ FAST = {
 def fast(cls, **overrides):
     """An instance of ``cls`` with the fast test parameters."""
     return cls(**{**FAST[cls.__name__], **overrides})
+
+
+def tiny_problem(name: str, n_rows: int = 64):
+    """``(estimator, X, y)`` for a two-epoch fit of the estimator ``name``.
+
+    Small, seeded data each estimator accepts: tabular rows, 8x8 images for
+    ``ConvClassifier``, the churn table for ``ChurnPipeline``.
+    """
+    import numpy as np
+    from sklearn.datasets import make_classification, make_regression
+
+    import skdl
+
+    cls = getattr(skdl, name)
+    est = fast(cls, **{"epochs" if name.startswith("Keras") else "max_iter": 2})
+    if name == "ChurnPipeline":
+        from skdl.datasets import make_churn
+
+        df = make_churn(n_rows, random_state=0)
+        return est, df, df["Exited"].to_numpy()
+    if name in ("MLPRegressor", "KerasRegressor"):
+        X, y = make_regression(n_samples=n_rows, n_features=4, random_state=0)
+        return est, X.astype(np.float32), y
+    X, y = make_classification(n_samples=n_rows, n_features=4, random_state=0)
+    if name == "ConvClassifier":
+        rng = np.random.RandomState(0)
+        return est, rng.rand(n_rows, 8, 8, 1).astype(np.float32), y
+    return est, X.astype(np.float32), (None if name.startswith("Auto") else y)

@@ -57,3 +57,58 @@ def test_score_and_partial_fit_take_weights():
     weighted = clf.score(X, y, sample_weight=w)
     expected = np.average(clf.predict(X) == y, weights=w)
     assert weighted == pytest.approx(expected)
+
+
+ESTIMATORS = [
+    "MLPClassifier",
+    "MLPRegressor",
+    "ConvClassifier",
+    "KerasClassifier",
+    "KerasRegressor",
+    "ChurnPipeline",
+    "AutoencoderTransformer",
+]
+BAD_WEIGHTS = {
+    "negative": (lambda n: np.r_[-0.5, np.ones(n - 1)], "Negative values in data"),
+    "all_zero": (np.zeros, "at least one non-zero number"),
+}
+
+
+def _calls(est, X, y, w):
+    """Every call of ``est`` that takes weights, as (name, thunk)."""
+    calls = [("fit", lambda: est.fit(X, y, sample_weight=w))]
+    if hasattr(est, "partial_fit"):
+        calls.append(("partial_fit", lambda: est.partial_fit(X, y, sample_weight=w)))
+    calls.append(("score", lambda: est.score(X, y, sample_weight=w)))
+    return calls
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("kind", sorted(BAD_WEIGHTS))
+@pytest.mark.parametrize("name", ESTIMATORS)
+def test_negative_or_all_zero_weights_are_rejected(name, kind):
+    """fit, partial_fit and score refuse them, and the fitted state is kept."""
+    from tests.params import tiny_problem
+
+    est, X, y = tiny_problem(name, n_rows=40)
+    est.fit(X, y)
+    before = est.transform(X) if name.startswith("Auto") else est.predict(X)
+    make, message = BAD_WEIGHTS[kind]
+    w = make(len(X))
+    for call, thunk in _calls(est, X, y, w):
+        with pytest.raises(ValueError, match=message):
+            thunk()
+            pytest.fail(f"{name}.{call} accepted {kind} weights")
+    after = est.transform(X) if name.startswith("Auto") else est.predict(X)
+    np.testing.assert_array_equal(before, after)
+
+
+def test_zero_weights_on_some_rows_are_accepted():
+    """Zeros are fine as long as one row counts: those rows are ignored."""
+    X, y = make_classification(n_samples=40, n_features=4, random_state=0)
+    w = np.r_[np.zeros(20), np.ones(20)]
+    clf = MLPClassifier((4,), max_iter=2, random_state=0, tol=0.0)
+    clf.fit(X, y, sample_weight=w)
+    assert clf.score(X, y, sample_weight=w) == pytest.approx(
+        np.mean(clf.predict(X[20:]) == y[20:])
+    )
