@@ -2,9 +2,21 @@
 
 Prediction never goes through ``Model.predict`` (whose per-call data
 pipeline costs ~50 ms): rows go to ``predict_on_batch`` in chunks.
+
+Calls from many threads at once are safe. On TensorFlow,
+``predict_on_batch`` only reads the weights, and threads run in parallel.
+On JAX (and, untested, PyTorch) it swaps the model's state for the call:
+JAX's compiled predict step *donates* the weight buffers and writes new
+ones back, so two threads at once invalidate each other's buffers
+("Buffer has been deleted or donated"). There, calls take turns under one
+process-wide lock: one lock per model would not do, as models share
+variables (an autoencoder's encoder is a part of its full network).
 """
 
 from __future__ import annotations
+
+import contextlib
+import threading
 
 import numpy as np
 
@@ -34,7 +46,25 @@ def predict_raw(model, X: np.ndarray, chunk: int | None = None) -> np.ndarray:
     return np.concatenate(parts, axis=0)
 
 
+# Calls of stateful backends take turns (see the module's docstring).
+_STATE_SWAP_LOCK = threading.Lock()
+
+
+def _turn():
+    """The context a network call runs in: the lock, off TensorFlow."""
+    import keras
+
+    if keras.config.backend() == "tensorflow":
+        return contextlib.nullcontext()
+    return _STATE_SWAP_LOCK
+
+
 def _call(model, X: np.ndarray) -> np.ndarray:
+    with _turn():
+        return _call_unlocked(model, X)
+
+
+def _call_unlocked(model, X: np.ndarray) -> np.ndarray:
     n = X.shape[0]
     if 0 < n < PREDICT_MIN_ROWS:
         padded = np.zeros((PREDICT_MIN_ROWS, *X.shape[1:]), dtype=X.dtype)
