@@ -366,7 +366,7 @@ class SequenceClassifier(
     >>> labels = ["spam", "ham", "spam", "ham", "spam", "ham"] * 5
     >>> clf = SequenceClassifier(hidden_units=8, max_iter=20, random_state=0)
     >>> clf.fit(texts, labels).predict(["claim your free cash prize"])
-    array(['spam'], dtype=object)
+    array(['spam'], dtype='<U4')
     >>> clf.max_length_
     5
     """
