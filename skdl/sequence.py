@@ -10,9 +10,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _sequences as seq
 from ._docstrings import ATTRIBUTES, PARAMS
+from ._mlp_base import _BaseMLP, _ClassifierSteps
+from ._training.predict import predict_raw
 from .backend import compile_jit, import_keras
-from .base import KerasClassifierBase, KerasRegressorBase, _predict_raw, as_float32
-from .mlp import _BaseMLP, _ClassifierSteps
+from .base import KerasClassifierBase, KerasRegressorBase, as_float32
 from .networks.sequence import CELLS
 
 __all__ = ["SequenceClassifier", "SequenceRegressor"]
@@ -148,12 +149,12 @@ class _SequenceSteps:
         return self.max_iter, min(size, n_samples), self.shuffle
 
     # -- input -------------------------------------------------------------------
-    def _fit_inner(self, X, y, sample_weight, partial, reuse, classes):
+    def _prepare(self, X, y, sample_weight, reuse, classes):
         X = self._network_input(X, reset=not reuse)
         if self.input_kind_ != "table":
             # The base checks the encoded array: (n, max_length_[, channels]).
             self.n_features_in_ = self.max_length_
-        return super()._fit_inner(X, y, sample_weight, partial, reuse, classes)
+        return super()._prepare(X, y, sample_weight, reuse, classes)
 
     def _validate_data_kwargs(self) -> dict:
         if getattr(self, "input_kind_", "table") == "table":
@@ -213,7 +214,7 @@ class _SequenceSteps:
     def _fitted_length(self, longest: int) -> int:
         return longest if self.max_length is None else min(longest, self.max_length)
 
-    def _check_X(self, X: np.ndarray) -> np.ndarray:
+    def _check_X(self, X: np.ndarray, *, reset: bool = False) -> np.ndarray:
         if self.input_kind_ != "table":
             return X
         # Univariate sequences of fixed length: every step is real.
@@ -225,10 +226,11 @@ class _SequenceSteps:
         if self.input_kind_ == "table" and seq.input_kind(X) == "table":
             return super()._predict_network(X)
         # Sequences of any length (padded or cut to ``max_length_``).
-        return _predict_raw(self.model_, self._network_input(X, reset=False))
+        X = self._network_input(X, reset=False)
+        return predict_raw(self.model_, X, self._predict_chunk())
 
     # -- network -------------------------------------------------------------------
-    def _build_model(self, meta):
+    def _build_model(self, meta, context):
         from .networks.sequence import build_sequence_network
 
         text = self.input_kind_ == "text"
@@ -247,7 +249,7 @@ class _SequenceSteps:
             conv_kernel_size=self.conv_kernel_size,
             output_activation=meta["output_activation_"],
             l2=0.5 * self.alpha / meta["batch_size_"],
-            seed=meta["seed_"],
+            seed=context.seed,
         )
         model.compile(
             optimizer=self._make_optimizer(),
@@ -257,8 +259,8 @@ class _SequenceSteps:
         )
         return model
 
-    def _after_fit(self, history, callbacks) -> None:
-        super()._after_fit(history, callbacks)
+    def _after_fit(self, history, callbacks, context) -> None:
+        super()._after_fit(history, callbacks, context)
         if self.input_kind_ == "text":
             del self.n_features_in_
         elif self.input_kind_ == "sequences":
