@@ -78,7 +78,11 @@ def make_waves(n: int, seed: int) -> tuple[list[np.ndarray], np.ndarray]:
 def test_sine_versus_square_waves_of_varying_length():
     X, y = make_waves(600, seed=0)
     X_test, y_test = make_waves(300, seed=1)
-    clf = SequenceClassifier(random_state=0).fit(X, y)
+    # With the defaults (LSTM, 10 epochs at learning rate 0.001) accuracy
+    # stays near 0.7 here: these 600 waves need more and larger steps.
+    clf = SequenceClassifier(
+        cell="gru", learning_rate_init=0.01, max_iter=20, random_state=0
+    ).fit(X, y)
     accuracy = clf.score(X_test, y_test)
     print(f"waves: accuracy {accuracy:.4f}")
     assert accuracy >= 0.95

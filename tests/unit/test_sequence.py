@@ -149,6 +149,28 @@ def test_regressor_on_variable_length_sequences():
     assert reg.score(X, y) > 0.9
 
 
+# -- training controls ----------------------------------------------------------------
+def test_training_controls_on_texts(texts):
+    X, y = texts
+    clf = SequenceClassifier(
+        **{**TINY, "max_iter": 3},
+        early_stopping=True,
+        class_weight="balanced",
+    ).fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_ <= 3
+    assert set(clf.history_) >= {"loss", "val_loss", "val_score"}
+
+    online = SequenceClassifier(**TINY).partial_fit(
+        X[:100], y[:100], classes=["ham", "spam"]
+    )
+    vocabulary = dict(online.vocabulary_)
+    before = online.predict_proba(X[:10])
+    online.partial_fit(X[100:], y[100:])
+    assert online.vocabulary_ == vocabulary  # learned on the first call only
+    assert online.n_iter_ == 2
+    assert not np.allclose(online.predict_proba(X[:10]), before)
+
+
 # -- persistence --------------------------------------------------------------------
 @pytest.mark.parametrize("conv", [None, 4])
 def test_round_trips_keep_predictions(texts, tmp_path, conv):
