@@ -94,6 +94,8 @@ def build_sequence_network(
     >>> model.output_shape
     (None, 1)
     """
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {sorted(CELLS)}; got {cell!r}.")
     keras = import_keras()
     layers = keras.layers
 
