@@ -56,6 +56,7 @@ def test_grid_search_on_raw_texts(sms):
         cv=3,
     )
     search.fit(X_train[:1500], y_train[:1500])
+    print(f"grid search: best score {search.best_score_:.4f} {search.best_params_}")
     assert search.best_score_ > 0.9
     assert search.best_estimator_.input_kind_ == "text"
 
