@@ -114,7 +114,8 @@ def tiny_problem(name: str, n_rows: int = 64):
     """``(estimator, X, y)`` for a two-epoch fit of the estimator ``name``.
 
     Small, seeded data each estimator accepts: tabular rows, 8x8 images for
-    ``ConvClassifier``, the churn table for ``ChurnPipeline``.
+    ``ConvClassifier``, the churn table for ``ChurnPipeline`` (the
+    sequence estimators read a table's rows as sequences).
     """
     import numpy as np
     from sklearn.datasets import make_classification, make_regression
@@ -128,7 +129,7 @@ def tiny_problem(name: str, n_rows: int = 64):
 
         df = make_churn(n_rows, random_state=0)
         return est, df, df["Exited"].to_numpy()
-    if name in ("MLPRegressor", "KerasRegressor"):
+    if name in ("MLPRegressor", "KerasRegressor", "SequenceRegressor"):
         X, y = make_regression(n_samples=n_rows, n_features=4, random_state=0)
         return est, X.astype(np.float32), y
     X, y = make_classification(n_samples=n_rows, n_features=4, random_state=0)

@@ -67,6 +67,8 @@ ESTIMATORS = [
     "KerasRegressor",
     "ChurnPipeline",
     "AutoencoderTransformer",
+    "SequenceClassifier",
+    "SequenceRegressor",
 ]
 BAD_WEIGHTS = {
     "negative": (lambda n: np.r_[-0.5, np.ones(n - 1)], "Negative values in data"),

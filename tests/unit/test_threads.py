@@ -1,14 +1,15 @@
 """One fitted estimator serves many threads at once, as web servers call it.
 
-Each test fits a tiny model, reloads two copies from its pickle (so neither
-has predicted yet: lazily built predict functions are built under
-contention), computes the answers for inputs of mixed sizes on one copy in
+Each test fits a tiny model, reloads two copies from its pickle, makes one
+same one-row call on each (the networks for other batch shapes are then
+built under contention), computes the answers for inputs of mixed sizes on one copy in
 one thread, then calls the other copy from ``N_THREADS`` threads at once and
 requires the very same answers, bit for bit.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 from concurrent.futures import ThreadPoolExecutor
 
@@ -30,7 +31,13 @@ ESTIMATORS = {
     "KerasRegressor": ("predict",),
     "ChurnPipeline": ("predict", "predict_proba"),
     "AutoencoderTransformer": ("transform", "inverse_transform", "score"),
+    "SequenceClassifier": ("predict", "predict_proba"),
+    "SequenceRegressor": ("predict",),
 }
+# On JAX calls take turns under one lock in the one place every estimator
+# predicts through (skdl._training.predict); these cover it, the
+# autoencoder with parts that share weights, at a fraction of the time.
+JAX_ESTIMATORS = ("AutoencoderTransformer", "KerasRegressor", "MLPClassifier")
 
 
 def _rows(X, idx):
@@ -40,6 +47,8 @@ def _rows(X, idx):
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize("name", sorted(ESTIMATORS))
 def test_many_threads_give_the_answers_of_one(name):
+    if os.environ.get("KERAS_BACKEND") == "jax" and name not in JAX_ESTIMATORS:
+        pytest.skip("on JAX, three estimators cover the one locked path")
     est, X, y = tiny_problem(name, n_rows=300)
     est.fit(X, y)
     blob = pickle.dumps(est)
@@ -57,6 +66,13 @@ def test_many_threads_give_the_answers_of_one(name):
     def answer(model, method, idx):
         return getattr(model, method)(_rows(inputs[method], idx))
 
+    # The same first call on both copies: TensorFlow compiles a network for
+    # the first batch shape it sees, then once for any shape; the two can
+    # round differently in the last bit (recurrent networks do), whatever
+    # the threads. After this, both copies share that history.
+    for model in (reference, served):
+        for method in ESTIMATORS[name]:
+            answer(model, method, np.arange(1))
     expected = [answer(reference, m, idx) for m, idx in jobs]
     order = [rng.permutation(len(jobs)) for _ in range(N_THREADS)]
 
