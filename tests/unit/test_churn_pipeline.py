@@ -115,7 +115,8 @@ def test_identifier_columns_are_not_required(fitted, data):
 
 
 def test_unknown_category_at_predict_is_handled(fitted):
-    new = fitted.predict_proba({**CUSTOMER, "Geography": "Italy"})
+    with pytest.warns(UserWarning, match=r"Column 'Geography' .*\['Italy'\]"):
+        new = fitted.predict_proba({**CUSTOMER, "Geography": "Italy"})
     known = fitted.predict_proba(CUSTOMER)
     assert new.shape == (1, 2) and np.isfinite(new).all()
     assert not np.array_equal(new, known)
