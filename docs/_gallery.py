@@ -19,6 +19,7 @@ SHARED_DATA = Path(
 
 #: Examples that take a data file as their first argument, and the file.
 DATA_ARGUMENTS = {
+    "churn_pipeline.py": "Churn_Modelling.csv",
     "cnn_mnist.py": "mnist.npz",
     "first_network.py": "pima-indians-diabetes.csv",
 }

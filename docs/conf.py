@@ -46,6 +46,7 @@ intersphinx_mapping = {
         "https://scikit-learn.org/stable/",
         str(DOCS / "_inventories" / "sklearn.inv"),
     ),
+    "keras": ("https://keras.io/api/", str(DOCS / "_inventories" / "keras.inv")),
 }
 
 # The example gallery: every script in examples/ (but _util.py and other names

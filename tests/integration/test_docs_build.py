@@ -89,6 +89,14 @@ def test_gallery_holds_the_examples_figures(site):
     assert len(drawn_by) >= 10, sorted(drawn_by)
 
 
+def test_scikit_learn_and_keras_names_link_to_their_docs(site):
+    """Through the inventories stored in docs/_inventories (no network)."""
+    html, _ = site
+    page = (html / "guide" / "tuning.html").read_text()
+    assert "https://scikit-learn.org/stable/modules/generated/" in page
+    assert "https://keras.io/api/callbacks/early_stopping/" in page
+
+
 def _browser():
     """A headless Chromium driven by Selenium, or skip saying what is missing."""
     webdriver = pytest.importorskip("selenium.webdriver", reason="selenium absent")
