@@ -79,6 +79,8 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
 }
 html_show_sourcelink = False
+html_static_path = ["_static"]
+html_css_files = ["skdl.css"]
 
 # Members documented elsewhere: scikit-learn's generated metadata-routing
 # setters, and Keras callback hooks (their docstrings are Keras').

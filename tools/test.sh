@@ -10,9 +10,7 @@ bash tools/install_browser.sh
 export TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0
 .venv/bin/ruff check skdl tests benchmarks examples tools docs/conf.py docs/_gallery.py
 .venv/bin/ruff format --check skdl tests benchmarks examples tools docs/conf.py docs/_gallery.py
-# loadgroup: tests marked xdist_group share a worker (the docs build is made
-# once for the tests that read it); the rest are spread as usual.
-.venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
+.venv/bin/python -m pytest -n 2 "$@"
 # The whole run (no arguments): training engines, training controls and
 # persistence once more on the JAX backend.
 if [ "$#" -eq 0 ]; then

@@ -8,6 +8,8 @@ they render with their images.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import re
 import shutil
@@ -28,18 +30,15 @@ BROWSER_PAGES = [
     "auto_examples/mlp_digits.html",
     "auto_examples/kfold_cross_validation.html",
 ]
-# One build, shared by the tests of this module: xdist keeps them on one worker.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("docs_build")]
+pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """Build the site once; return the build's output and its log."""
+def _build(out: Path) -> subprocess.CompletedProcess:
+    """Build the site into ``out/html``; keep the log beside it."""
     # Generated in the source tree; outputs of an earlier local build would
     # let sphinx-gallery skip the examples whose scripts did not change.
     shutil.rmtree(DOCS / "auto_examples", ignore_errors=True)
     (DOCS / "sg_execution_times.rst").unlink(missing_ok=True)
-    out = tmp_path_factory.mktemp("docs")
     env = {
         **os.environ,
         "SKDL_EXAMPLES_FAST": "1",
@@ -52,6 +51,33 @@ def site(tmp_path_factory):
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=1200, check=False, env=env
     )
+    (out / "build.json").write_text(json.dumps(done.__dict__))
+    return done
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The site, built once per test run; its output folder and build log.
+
+    Under pytest-xdist the workers share one build: the first to need it
+    builds while holding a lock, the others wait and read it.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent
+    out = root / "docs_site"
+    with open(root / "docs_site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if (out / "build.json").exists():
+                done = subprocess.CompletedProcess(
+                    **json.loads((out / "build.json").read_text())
+                )
+            else:
+                out.mkdir(exist_ok=True)
+                done = _build(out)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     return out / "html", done
 
 
