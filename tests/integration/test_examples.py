@@ -15,7 +15,11 @@ import pytest
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("[a-z]*.py"))
-FORMAT = "see docs/contributing.md, 'Examples in the gallery'"
+FORMAT = (
+    "`python tools/gallery_format.py examples/NAME.py` gives a plain script "
+    "its title and a first cell; see docs/contributing.md, 'Examples in the "
+    "gallery'"
+)
 
 
 def test_there_are_examples():
