@@ -50,8 +50,8 @@ intersphinx_mapping = {
 }
 
 # The example gallery: every script in examples/ (but _util.py and other names
-# starting with an underscore) runs once
-# per build; its printed output and its figures go into the page.
+# starting with an underscore) runs once per build; its printed output and its
+# figures go into its page, and an example that fails fails the build.
 # SKDL_EXAMPLES_FAST=1 (CI) runs the short versions; SKDL_GALLERY_ONLY=REGEX
 # runs only the examples whose path matches (the others get a page without
 # output), to check one example quickly.
