@@ -38,7 +38,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 # A fixed budget of epochs: sklearn's convergence test would warn that
 # training could go on.
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
-DEFAULT_MNIST = Path(__file__).resolve().parents[1] / ".." / "shared/data/mnist.npz"
+# The script's path: sys.argv[0] (the gallery defines no __file__).
+DEFAULT_MNIST = Path(sys.argv[0]).resolve().parents[1] / ".." / "shared/data/mnist.npz"
 
 
 def digits_as_mnist() -> tuple[np.ndarray, np.ndarray]:
