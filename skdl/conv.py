@@ -9,7 +9,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._docstrings import ATTRIBUTES, PARAMS
+from ._image_input import IMAGE_FILE_PARAMS, ImageFileInput, is_path_array
 from ._mlp_base import _BaseMLP, _ClassifierSteps, dropout_rates
+from ._training.image_files import ImageFiles
 from .backend import compile_jit, import_keras
 from .base import KerasClassifierBase, as_float32
 from .networks.conv import AUGMENTATION_PRESETS
@@ -75,7 +77,8 @@ max_iter : int, default=20
 
 
 def _conv_doc(template: str) -> str:
-    return template.format(**{**PARAMS, **_CONV_PARAMS}, attributes=ATTRIBUTES)
+    params = {**PARAMS, **_CONV_PARAMS, **IMAGE_FILE_PARAMS}
+    return template.format(**params, attributes=ATTRIBUTES)
 
 
 def _positive_ints(value, name: str, *, allow_empty: bool = False) -> tuple:
@@ -95,7 +98,7 @@ def _positive_ints(value, name: str, *, allow_empty: bool = False) -> tuple:
     return tuple(int(v) for v in values)
 
 
-class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
+class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifierBase):
     __doc__ = _conv_doc(
         """Convolutional neural network classifier for images and signals.
 
@@ -113,6 +116,12 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     ``scale_uint8``). A fitted model accepts its images in any of these
     forms; ``n_features_in_`` counts the values of one image.
 
+    ``X`` may also be a 1-D array of image file paths (for example from
+    :func:`skdl.datasets.load_image_folder`): the images are decoded with
+    Pillow, resized to ``image_size`` and streamed to the network batch by
+    batch by background threads, so memory stays bounded whatever the
+    number of files. ``predict`` then takes paths too.
+
     Parameters
     ----------
     {filters}
@@ -123,6 +132,9 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     {batch_norm}
     {dropout}
     {image_shape}
+    {image_size}
+    {color_mode}
+    {image_cache}
     {augmentation}
     {scale_uint8}
     {solver}
@@ -157,6 +169,9 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     input_shape_ : tuple of int
         One sample as the network sees it: ``(height, width, channels)``
         for images, ``(n_features, 1)`` for 1-D signals.
+    image_size_ : tuple of int
+        ``(height, width)`` of the decoded images; set only when fitted on
+        image file paths (as is ``color_mode_``).
     {attributes}
 
     See Also
@@ -191,6 +206,9 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         "batch_norm": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "image_shape": ["array-like", None],
+        "image_size": ["array-like", Interval(Integral, 1, None, closed="left"), None],
+        "color_mode": [StrOptions({"rgb", "grayscale"})],
+        "image_cache": ["boolean"],
         "augmentation": [StrOptions(set(AUGMENTATION_PRESETS)), list, None],
         "scale_uint8": ["boolean"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
@@ -207,6 +225,9 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         batch_norm=False,
         dropout=0.0,
         image_shape=None,
+        image_size=None,
+        color_mode="rgb",
+        image_cache=False,
         augmentation=None,
         scale_uint8=True,
         solver="adam",
@@ -242,6 +263,9 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         self.batch_norm = batch_norm
         self.dropout = dropout
         self.image_shape = image_shape
+        self.image_size = image_size
+        self.color_mode = color_mode
+        self.image_cache = image_cache
         self.augmentation = augmentation
         self.scale_uint8 = scale_uint8
         self.solver = solver
@@ -280,6 +304,7 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
                     f"(height, width); got {getattr(self, name)!r}."
                 )
         self._param_image_shape()
+        self._image_size_param()
         self._check_augmentation()
 
     def _filters(self) -> tuple[int, ...]:
@@ -328,11 +353,21 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         return {"dtype": "numeric", "ensure_min_samples": 1}
 
     def _prepare(self, X, y, sample_weight, reuse, classes):
-        X = self._as_rows(X, reset=not reuse)
+        if not is_path_array(X):
+            X = self._as_rows(X, reset=not reuse)
         return super()._prepare(X, y, sample_weight, reuse, classes)
+
+    def _validate_Xy(self, X, y, *, reset: bool):
+        if is_path_array(X):
+            return self._files_Xy(X, y, reset=reset)
+        if reset:
+            self._forget_files()
+        return super()._validate_Xy(X, y, reset=reset)
 
     def _predict_network(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
+        if is_path_array(X):
+            return self._predict_files(X)
         return super()._predict_network(self._as_rows(X, reset=False))
 
     def _as_rows(self, X, *, reset: bool):
@@ -391,6 +426,8 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
             )
 
     def _check_X(self, X: np.ndarray, *, reset: bool = False) -> np.ndarray:
+        if isinstance(X, ImageFiles):  # decoded and scaled batch by batch
+            return X
         scale = self.scale_uint8 and X.dtype == np.uint8
         X = as_float32(X).reshape((X.shape[0], *self.input_shape_))
         if scale:
