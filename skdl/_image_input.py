@@ -14,7 +14,11 @@ import os
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils.validation import check_array, check_consistent_length
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+)
 
 from ._training.image_files import (
     COLOR_MODES,
@@ -46,6 +50,33 @@ image_cache : bool, default=False
 
 class ImageFileInput:
     """Accept ``X`` as file paths of images (mixin; see the module)."""
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        self._image_size_param()
+
+    def _validate_Xy(self, X, y, *, reset: bool):
+        if is_path_array(X):
+            return self._files_Xy(X, y, reset=reset)
+        if reset:
+            self._forget_files()
+        return super()._validate_Xy(X, y, reset=reset)
+
+    def _check_X(self, X, *, reset: bool = False):
+        if isinstance(X, ImageFiles):  # decoded and scaled batch by batch
+            return X
+        return super()._check_X(X, reset=reset)
+
+    def _predict_network(self, X) -> np.ndarray:
+        check_is_fitted(self, "model_")
+        if is_path_array(X):
+            return self._predict_files(X)
+        if hasattr(self, "image_size_"):
+            raise ValueError(
+                f"This {type(self).__name__} was fitted on image file paths; "
+                "pass image file paths."
+            )
+        return super()._predict_network(X)
 
     def _image_size_param(self) -> tuple[int, int] | None:
         size = self.image_size
@@ -81,7 +112,8 @@ class ImageFileInput:
             self.image_size_ = size
             self.color_mode_ = self.color_mode
             self.n_features_in_ = int(np.prod(size)) * COLOR_MODES[self.color_mode]
-            self.__dict__.pop("feature_names_in_", None)
+            for name in ("feature_names_in_", "feature_encoder_"):
+                self.__dict__.pop(name, None)
         else:
             self._check_fitted_on_files()
         return self._image_files(paths, cache=self.image_cache), y

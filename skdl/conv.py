@@ -304,7 +304,6 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
                     f"(height, width); got {getattr(self, name)!r}."
                 )
         self._param_image_shape()
-        self._image_size_param()
         self._check_augmentation()
 
     def _filters(self) -> tuple[int, ...]:
@@ -356,13 +355,6 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
         if not is_path_array(X):
             X = self._as_rows(X, reset=not reuse)
         return super()._prepare(X, y, sample_weight, reuse, classes)
-
-    def _validate_Xy(self, X, y, *, reset: bool):
-        if is_path_array(X):
-            return self._files_Xy(X, y, reset=reset)
-        if reset:
-            self._forget_files()
-        return super()._validate_Xy(X, y, reset=reset)
 
     def _predict_network(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")

@@ -190,6 +190,10 @@ def decoded(X) -> np.ndarray:
     return X if isinstance(X, np.ndarray) else np.asarray(X)
 
 
+# Batches kept for a second read (Keras' NUM_BATCHES_FOR_TENSOR_SPEC).
+_PEEKED_BATCHES = 2
+
+
 @functools.cache
 def _batches_class():
     keras = import_keras()
@@ -204,16 +208,24 @@ def _batches_class():
             )
             self.files, self.y, self.sw = files, y, sample_weight
             self.order, self.batch_size = order, batch_size
+            self.peeked: dict[int, tuple] = {}
 
         def __len__(self) -> int:
             return math.ceil(len(self.order) / self.batch_size)
 
         def __getitem__(self, i: int):
+            if i in self.peeked:
+                return self.peeked[i]
             idx = self.order[i * self.batch_size : (i + 1) * self.batch_size]
             x = self.files[idx].decode(threads=1)
-            if self.sw is None:
-                return x, self.y[idx]
-            return x, self.y[idx], self.sw[idx]
+            batch = (x, self.y[idx])
+            if self.sw is not None:
+                batch += (self.sw[idx],)
+            if i < _PEEKED_BATCHES:
+                # Keras' TensorFlow adapter reads the first batches once more
+                # to learn their shapes: decode them once.
+                self.peeked[i] = batch
+            return batch
 
     return FileBatches
 
