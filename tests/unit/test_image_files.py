@@ -78,7 +78,7 @@ def test_folder_errors_say_what_is_wrong(tmp_path):
     with pytest.raises(ValueError, match="no subfolders"):
         load_image_folder(tmp_path)
     (tmp_path / "cat").mkdir()
-    with pytest.raises(ValueError, match="cat.*holds no image"):
+    with pytest.raises(ValueError, match=r"cat.*holds no image"):
         load_image_folder(tmp_path)
     (tmp_path / "cat" / "broken.png").write_bytes(b"not a png")
     with pytest.raises(ValueError, match=r"broken\.png.*not a readable image"):
