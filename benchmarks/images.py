@@ -104,7 +104,8 @@ def measure(mode: str, root: Path, n: int | None, epochs: int) -> dict:
         X = np.stack([decode_image(p, side, "rgb") for p in paths])
     start = time.perf_counter()
     clf.fit(X, labels)
-    times = clf.callbacks_[0].times  # fit trains a copy of the callback
+    fitted = clf.callbacks_[0]  # fit trains a copy of the callback
+    times = (fitted[1] if isinstance(fitted, tuple) else fitted).times
     later = times[1:] or times
     return {
         "mode": mode,
