@@ -51,6 +51,9 @@ image_cache : bool, default=False
 class ImageFileInput:
     """Accept ``X`` as file paths of images (mixin; see the module)."""
 
+    # Whether a network fitted on files also takes arrays of its images.
+    _arrays_after_files = False
+
     def _check_params(self) -> None:
         super()._check_params()
         self._image_size_param()
@@ -71,7 +74,7 @@ class ImageFileInput:
         check_is_fitted(self, "model_")
         if is_path_array(X):
             return self._predict_files(X)
-        if hasattr(self, "image_size_"):
+        if hasattr(self, "image_size_") and not self._arrays_after_files:
             raise ValueError(
                 f"This {type(self).__name__} was fitted on image file paths; "
                 "pass image file paths."

@@ -193,6 +193,8 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
     """
     )
 
+    _arrays_after_files = True  # uint8 images are scaled as decoded files are
+
     _parameter_constraints: dict = {
         **{
             k: v
@@ -358,9 +360,9 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
 
     def _predict_network(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
-        if is_path_array(X):
-            return self._predict_files(X)
-        return super()._predict_network(self._as_rows(X, reset=False))
+        if not is_path_array(X):
+            X = self._as_rows(X, reset=False)
+        return super()._predict_network(X)
 
     def _as_rows(self, X, *, reset: bool):
         """Flatten image batches to rows; record or check the sample shape.
