@@ -12,6 +12,7 @@ from ._docstrings import ATTRIBUTES, PARAMS
 from ._image_input import IMAGE_FILE_PARAMS, ImageFileInput, is_path_array
 from ._mlp_base import _BaseMLP, _ClassifierSteps, dropout_rates
 from ._training.image_files import ImageFiles
+from ._transfer import BACKBONE_CONSTRAINTS, _BackboneSteps
 from .backend import compile_jit, import_keras
 from .base import KerasClassifierBase, as_float32
 from .networks.conv import AUGMENTATION_PRESETS
@@ -77,8 +78,8 @@ max_iter : int, default=20
 
 
 def _conv_doc(template: str) -> str:
-    params = {**PARAMS, **_CONV_PARAMS, **IMAGE_FILE_PARAMS}
-    return template.format(**params, attributes=ATTRIBUTES)
+    fields = {**PARAMS, **_CONV_PARAMS, **IMAGE_FILE_PARAMS}
+    return template.format(**fields, attributes=ATTRIBUTES)
 
 
 def _positive_ints(value, name: str, *, allow_empty: bool = False) -> tuple:
@@ -98,7 +99,9 @@ def _positive_ints(value, name: str, *, allow_empty: bool = False) -> tuple:
     return tuple(int(v) for v in values)
 
 
-class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifierBase):
+class ConvClassifier(
+    ImageFileInput, _BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierBase
+):
     __doc__ = _conv_doc(
         """Convolutional neural network classifier for images and signals.
 
@@ -137,6 +140,12 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
     {image_cache}
     {augmentation}
     {scale_uint8}
+    {backbone}
+    {backbone_weights}
+    {freeze}
+    {fine_tune_epochs}
+    {fine_tune_learning_rate}
+    {fine_tune_layers}
     {solver}
     {alpha}
     {batch_size}
@@ -172,6 +181,8 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
     image_size_ : tuple of int
         ``(height, width)`` of the decoded images; set only when fitted on
         image file paths (as is ``color_mode_``).
+    backbone_ : keras.Model or None
+        The backbone inside ``model_`` (``None`` without ``backbone``).
     {attributes}
 
     See Also
@@ -214,7 +225,9 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
         "augmentation": [StrOptions(set(AUGMENTATION_PRESETS)), list, None],
         "scale_uint8": ["boolean"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        **BACKBONE_CONSTRAINTS,
     }
+    _backbone_takes_images = True
 
     def __init__(
         self,
@@ -232,6 +245,12 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
         image_cache=False,
         augmentation=None,
         scale_uint8=True,
+        backbone=None,
+        backbone_weights="imagenet",
+        freeze=True,
+        fine_tune_epochs=0,
+        fine_tune_learning_rate=1e-5,
+        fine_tune_layers=None,
         solver="adam",
         alpha=0.0001,
         batch_size="auto",
@@ -270,6 +289,12 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
         self.image_cache = image_cache
         self.augmentation = augmentation
         self.scale_uint8 = scale_uint8
+        self.backbone = backbone
+        self.backbone_weights = backbone_weights
+        self.freeze = freeze
+        self.fine_tune_epochs = fine_tune_epochs
+        self.fine_tune_learning_rate = fine_tune_learning_rate
+        self.fine_tune_layers = fine_tune_layers
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
@@ -297,7 +322,8 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
 
     # -- parameters ----------------------------------------------------------------
     def _check_params(self) -> None:
-        super()._check_params()  # solver, activation, callbacks, sizes, dropout
+        # backbone, solver, activation, callbacks, sizes, dropout
+        super()._check_params()
         self._filters()
         for name in ("kernel_size", "pool_size"):
             if len(_positive_ints(getattr(self, name), name)) > 2:
@@ -317,8 +343,12 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
         )
 
     def _dropout_rates(self) -> tuple[float, ...]:
-        n = len(self._filters()) + len(self._hidden_sizes())
-        per = f"block, len(filters) + len(dense_layer_sizes) = {n} here"
+        n = len(self._hidden_sizes())
+        if self.backbone is None:
+            n += len(self._filters())
+            per = f"block, len(filters) + len(dense_layer_sizes) = {n} here"
+        else:
+            per = f"dense layer on the backbone, len(dense_layer_sizes) = {n} here"
         return dropout_rates(self.dropout, n, per)
 
     def _param_image_shape(self) -> tuple[int, int, int] | None:
@@ -346,7 +376,7 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
 
     def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
         size = 32 if self.batch_size == "auto" else int(self.batch_size)
-        return self.max_iter, min(size, n_samples), self.shuffle
+        return self._epochs(), min(size, n_samples), self.shuffle
 
     # -- data ------------------------------------------------------------------------
     def _validate_data_kwargs(self) -> dict:
@@ -445,6 +475,8 @@ class ConvClassifier(ImageFileInput, _ClassifierSteps, _BaseMLP, KerasClassifier
             seed=context.seed,
         )
         augmentation = self._augmentation_layers(context.seed)
+        if self.backbone is not None:
+            return self._build_on_backbone(meta, context, shape, augmentation)
         if len(shape) == 3:
             build = build_conv2d
             opts["augmentation"] = augmentation
