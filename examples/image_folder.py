@@ -31,7 +31,7 @@ from sklearn.exceptions import ConvergenceWarning
 from skdl import ConvClassifier
 from skdl.datasets import load_image_folder, load_mnist
 
-N_TRAIN, N_TEST = (600, 200) if FAST else (12000, 2000)
+N_TRAIN, N_TEST = (300, 100) if FAST else (12000, 2000)
 warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 
