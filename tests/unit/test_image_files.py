@@ -114,6 +114,13 @@ def test_image_size_resizes_and_grayscale_keeps_one_channel(data):
     assert clf.predict_proba(paths[:3]).shape == (3, 3)
 
 
+def test_early_stopping_holds_out_paths(data):
+    paths, labels = data
+    clf = tiny(early_stopping=True, validation_fraction=0.2).fit(paths, labels)
+    assert len(clf.history_["val_score"]) == 2
+    assert 0.0 <= clf.history_["val_score"][-1] <= 1.0
+
+
 def test_a_corrupt_file_at_predict_time_is_named(data, fitted, tmp_path):
     paths, _ = data
     bad = tmp_path / "corrupt.png"
