@@ -24,6 +24,8 @@ _LAZY = {
     "make_churn_pipeline": "skdl.pipelines",
     "plot_history": "skdl.plotting",
     "save": "skdl.persistence",
+    "SequenceClassifier": "skdl.sequence",
+    "SequenceRegressor": "skdl.sequence",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])
@@ -35,6 +37,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .persistence import load, save  # noqa: F401
     from .pipelines import ChurnPipeline, make_churn_pipeline  # noqa: F401
     from .plotting import plot_history  # noqa: F401
+    from .sequence import SequenceClassifier, SequenceRegressor  # noqa: F401
     from .wrappers import KerasClassifier, KerasRegressor  # noqa: F401
 
 

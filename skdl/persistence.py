@@ -57,6 +57,8 @@ ESTIMATOR_CLASSES: dict[str, tuple[str, str]] = {
     "skdl.ConvClassifier": ("skdl.conv", "ConvClassifier"),
     "skdl.MLPClassifier": ("skdl.mlp", "MLPClassifier"),
     "skdl.MLPRegressor": ("skdl.mlp", "MLPRegressor"),
+    "skdl.SequenceClassifier": ("skdl.sequence", "SequenceClassifier"),
+    "skdl.SequenceRegressor": ("skdl.sequence", "SequenceRegressor"),
 }
 
 #: Helper objects that may appear inside an estimator's state.
