@@ -25,6 +25,9 @@ _LAZY = {
     "save": "skdl.persistence",
 }
 
+# submodules reachable as attributes (``skdl.onnx.to_onnx``), imported on use
+_SUBMODULES = ("onnx",)
+
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,6 +40,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"skdl.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'skdl' has no attribute {name!r}")

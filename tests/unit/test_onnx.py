@@ -10,6 +10,7 @@ from sklearn.datasets import load_breast_cancer, load_digits
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+import skdl
 from skdl import (
     ChurnPipeline,
     ConvClassifier,
@@ -116,6 +117,16 @@ def test_string_labels_multiclass_and_column_transformer():
     pipe = make_pipeline(prepare, fast(MLPClassifier, max_iter=10)).fit(frame, labels)
     model = to_onnx(pipe, frame.head())
     _check_classifier(pipe, model, frame)
+
+
+def test_multilabel_probabilities_and_indicator_labels():
+    X = np.random.RandomState(0).normal(size=(120, 5))
+    Y = np.column_stack([X[:, 0] > 0, X[:, 1] > 0, X[:, 2] > 0.5]).astype(int)
+    est = fast(MLPClassifier, max_iter=5).fit(X, Y)
+    label, proba = _run(skdl.onnx.to_onnx(est, X[:2]), X)
+    assert label.shape == Y.shape and label.dtype == np.int64
+    assert np.abs(proba - est.predict_proba(X)).max() < TOLERANCE
+    np.testing.assert_array_equal(label, est.predict(X))
 
 
 def test_regressor_outputs_in_target_units():
