@@ -364,6 +364,7 @@ def _keras_onnx(model, shape: tuple[int, ...]):
     from .backend import import_keras
 
     keras = import_keras()
+    _check_exporter(keras.backend.backend())
     spec = keras.InputSpec(shape=(None, *shape), dtype="float32", name="inputs")
     with tempfile.TemporaryDirectory(prefix="skdl-onnx-") as tmp:
         out = Path(tmp) / "network.onnx"
@@ -379,6 +380,21 @@ def _keras_onnx(model, shape: tuple[int, ...]):
                 opset_version=TARGET_OPSET[""],
             )
         return onnx.load(out)
+
+
+def _check_exporter(backend: str) -> None:
+    import importlib.util
+
+    needs = {"tensorflow": "tf2onnx", "jax": "jax2onnx"}.get(backend)
+    if needs is not None and importlib.util.find_spec(needs) is not None:
+        return
+    raise ImportError(
+        f"Exporting the network on the {backend!r} Keras backend needs "
+        f"{needs or 'a backend Keras exports from'}, which is not installed. "
+        "The onnx extra covers the TensorFlow backend: save the model with "
+        "skdl.save, load it in a process with KERAS_BACKEND=tensorflow and "
+        "export it there (the saved network does not depend on the backend)."
+    )
 
 
 def _network_input_shape(est) -> tuple[int, ...]:
