@@ -57,11 +57,8 @@ def to_portable(value: Any) -> Any:
 
     Walks dicts, lists and tuples; anything else is returned unchanged.
     """
-    if isinstance(value, dict):
-        return {k: to_portable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        items = [to_portable(v) for v in value]
-        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict | list | tuple):
+        return _map(to_portable, value)
     if isinstance(value, np.dtype):
         return DTypeRecord(value.str)
     return _keras_record(value)
@@ -71,12 +68,22 @@ def from_portable(value: Any) -> Any:
     """Undo :func:`to_portable`."""
     if isinstance(value, _RECORDS):
         return value.rebuild()
-    if isinstance(value, dict):
-        return {k: from_portable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        items = [from_portable(v) for v in value]
-        return items if isinstance(value, list) else tuple(items)
+    if isinstance(value, dict | list | tuple):
+        return _map(from_portable, value)
     return value
+
+
+def _map(fn, container):
+    """``fn`` over a container's values; the container itself (same type,
+    same object) when no value changes."""
+    if isinstance(container, dict):
+        new = {k: fn(v) for k, v in container.items()}
+        same = all(new[k] is v for k, v in container.items())
+    else:
+        items = [fn(v) for v in container]
+        same = all(a is b for a, b in zip(items, container, strict=True))
+        new = items if isinstance(container, list) else tuple(items)
+    return container if same else new
 
 
 def _keras_record(value: Any) -> Any:
