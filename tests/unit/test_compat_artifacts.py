@@ -80,7 +80,7 @@ def test_saved_model_predicts_as_when_saved(version, name, suffix):
 def test_parameters_added_since_take_their_defaults(version, name, suffix):
     path = COMPAT / version / f"{name}{suffix}"
     if not path.exists():
-        pytest.skip(f"{name} was not saved by skdl {version}")
+        pytest.skip(f"{name}{suffix} was not saved by skdl {version}")
     est = _load(path)
     nested = [est] + ([est.network_] if hasattr(est, "network_") else [])
     for model in nested:
