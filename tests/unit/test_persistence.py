@@ -46,7 +46,7 @@ def _X(n=50, d=4, seed=0):
 
 def _digits():
     X, y = load_digits(return_X_y=True)
-    return (X[:200] / 16.0).reshape(-1, 8, 8, 1), y[:200]
+    return (X[:100] / 16.0).reshape(-1, 8, 8, 1), y[:100]
 
 
 def _churn():
@@ -80,10 +80,7 @@ def fitted():
             ),
             X,
         ),
-        "conv": (
-            fast(ConvClassifier, max_iter=2, augmentation="light").fit(images, digits),
-            images,
-        ),
+        "conv": (fast(ConvClassifier, max_iter=1).fit(images, digits), images),
         "keras-classifier": (
             KerasClassifier(model=test_params._build_classifier, **keras_params).fit(
                 X, labels
