@@ -306,13 +306,13 @@ def _label_index(scope, container, est, proba, churn) -> str:
     index = scope.get_unique_variable_name("label_index")
     pending = _THRESHOLD.get()
     if churn is not None and pending is not None and pending[0] == id(est):
-        # ChurnPipeline: leaves where the churn probability reaches threshold.
+        # ChurnPipeline: leaves where the churn probability reaches threshold,
+        # compared in float64 as predict does (0.3 is not a float32 number).
+        wide = scope.get_unique_variable_name("p1_double")
+        container.add_node("Cast", [churn], [wide], to=11)  # DOUBLE
         at = scope.get_unique_variable_name("at_threshold")
-        container.add_node(
-            "GreaterOrEqual",
-            [churn, _const(scope, container, "threshold", pending[1])],
-            [at],
-        )
+        threshold = _const(scope, container, "threshold", np.float64(pending[1]))
+        container.add_node("GreaterOrEqual", [wide, threshold], [at])
         flat = scope.get_unique_variable_name("flat")
         container.add_node(
             "Reshape",
@@ -427,8 +427,8 @@ def _is_classifier(est) -> bool:
 def _const(scope, container, name: str, value) -> str:
     from onnx import numpy_helper
 
-    array = np.asarray(value, dtype=np.float32) if isinstance(value, float) else value
-    array = np.asarray(array)
+    # Plain Python floats are float32 constants; NumPy values keep their dtype.
+    array = np.asarray(value, dtype=np.float32 if type(value) is float else None)
     full = scope.get_unique_variable_name(name)
     if array.dtype == object:  # strings: skl2onnx copies only raw (numeric) data
         values = [str(v).encode("utf-8") for v in array.ravel()]
