@@ -188,6 +188,7 @@ def _target(estimator, X_sample):
 def _register_skdl_classes(model) -> None:
     """Register a converter with skl2onnx for each skdl estimator in ``model``."""
     from skl2onnx import update_registered_converter
+    from sklearn.base import is_regressor
 
     from .base import BaseKerasEstimator
 
@@ -196,6 +197,11 @@ def _register_skdl_classes(model) -> None:
             continue
         cls = type(est)
         classifier = _is_classifier(est)
+        if not (classifier or is_regressor(est)):
+            raise TypeError(
+                f"{cls.__name__} has no ONNX converter: skdl.onnx exports "
+                "skdl's classifiers and regressors (and pipelines ending in one)."
+            )
         update_registered_converter(
             cls,
             f"Skdl{cls.__name__}",

@@ -116,7 +116,11 @@ def save(
 
     names = sorted({exclude} if isinstance(exclude, str) else set(exclude))
     obj = _without(estimator, names)
-    payload = skops.io.dumps(obj, compression=zipfile.ZIP_DEFLATED)
+    try:
+        payload = skops.io.dumps(obj, compression=zipfile.ZIP_DEFLATED)
+    except (RecursionError, TypeError, ValueError, AttributeError) as exc:
+        # e.g. a Keras model given as a parameter: skops cannot walk it.
+        raise TypeError(_refusal(obj, _keras_param(obj), exc)) from exc
     _check_loadable(obj, skops.io.get_untrusted_types(data=payload))
     buffer = io.BytesIO(payload)
     with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -224,18 +228,37 @@ def _check_loadable(obj: Any, untrusted: list[str]) -> None:
             continue
         where = _where(obj, name)
         if name.startswith("keras."):
-            raise TypeError(
-                f"Cannot save {type(obj).__name__}: {where} holds a {name}, "
-                "which a safe file cannot store. Leave it out with "
-                "skdl.save(..., exclude=[...]) (predictions do not depend on "
-                "it), or use joblib.dump for files you only load yourself."
-            )
+            raise TypeError(_refusal(obj, (where, name), None))
         if _resolve(name) is None:
             raise TypeError(
                 f"Cannot save {type(obj).__name__}: {where} holds {name}, "
                 "which cannot be imported by that name (a lambda or local "
                 "function?). Define it at the top level of a module."
             )
+
+
+def _refusal(obj: Any, found: tuple[str, str] | None, exc) -> str:
+    if found is None:
+        return (
+            f"Cannot save {type(obj).__name__}: skops cannot store its state "
+            f"({_say(exc)}). Use joblib.dump for files you only load yourself."
+        )
+    where, name = found
+    return (
+        f"Cannot save {type(obj).__name__}: {where} holds a {name}, which a "
+        "safe file cannot store. Leave it out with skdl.save(..., exclude=[...]) "
+        "(predictions do not depend on it: the fitted network holds what it "
+        "learned), or use joblib.dump for files you only load yourself."
+    )
+
+
+def _keras_param(obj: Any) -> tuple[str, str] | None:
+    """The first parameter holding a Keras object, and that object's type."""
+    for key, value in getattr(obj, "get_params", dict)(deep=False).items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if type(item).__module__.split(".")[0] == "keras":
+                return f"parameter {key!r}", _qualified(item)
+    return None
 
 
 def _where(obj: Any, name: str) -> str:
