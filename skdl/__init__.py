@@ -24,6 +24,8 @@ _LAZY = {
     "make_churn_pipeline": "skdl.pipelines",
     "plot_history": "skdl.plotting",
     "save": "skdl.persistence",
+    "SequenceClassifier": "skdl.sequence",
+    "SequenceRegressor": "skdl.sequence",
 }
 
 # submodules reachable as attributes (``skdl.onnx.to_onnx``), imported on use
@@ -38,6 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .persistence import load, save  # noqa: F401
     from .pipelines import ChurnPipeline, make_churn_pipeline  # noqa: F401
     from .plotting import plot_history  # noqa: F401
+    from .sequence import SequenceClassifier, SequenceRegressor  # noqa: F401
     from .wrappers import KerasClassifier, KerasRegressor  # noqa: F401
 
 
