@@ -218,3 +218,19 @@ def test_a_build_function_sees_the_decoded_shape(data):
     assert clf.predict(paths[:4]).shape == (4,)
     with pytest.raises(ValueError, match="fitted on image file paths"):
         clf.predict(np.zeros((2, 6, 6, 3)))
+
+
+def test_a_model_fitted_on_files_saves_and_predicts_paths(data, fitted, tmp_path):
+    import pickle
+
+    import skdl
+
+    paths, _ = data
+    expected = fitted.predict_proba(paths[:8])
+    skdl.save(fitted, tmp_path / "model.skops")
+    for loaded in (
+        skdl.load(tmp_path / "model.skops"),
+        pickle.loads(pickle.dumps(fitted)),
+    ):
+        assert loaded.image_size_ == (12, 12)
+        np.testing.assert_allclose(loaded.predict_proba(paths[:8]), expected, rtol=1e-5)
