@@ -22,6 +22,7 @@ DATA_ARGUMENTS = {
     "churn_pipeline.py": "Churn_Modelling.csv",
     "cnn_mnist.py": "mnist.npz",
     "first_network.py": "pima-indians-diabetes.csv",
+    "image_folder.py": "mnist.npz",
     "text_sms_spam.py": "sms_spam.tsv",
     "transfer_mnist_digits.py": "mnist.npz",
 }
