@@ -36,6 +36,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _engine
+from ._epoch_hooks import epoch_observers
 from .backend import import_keras, seeded
 
 __all__ = ["BaseKerasEstimator", "KerasClassifierBase", "KerasRegressorBase"]
@@ -223,12 +224,13 @@ class BaseKerasEstimator(BaseEstimator):
             score_fn = self._make_score_fn(model, encoder, X, y, sw, split)
             callbacks = self._fresh_user_callbacks()
             internal = self._extra_callbacks(meta, split is not None, score_fn)
+            observers = epoch_observers(self, internal)
             plan = _engine.TrainingPlan(
                 epochs=epochs,
                 batch_size=batch_size,
                 shuffle=shuffle,
                 rng=rng,
-                callbacks=internal + callbacks,
+                callbacks=internal + callbacks + observers,
                 initial_epoch=self.n_iter_ if reuse else 0,
                 score_fn=score_fn,
                 engine=self._training_engine(),

@@ -120,6 +120,16 @@ class SklearnControls(keras.callbacks.Callback):
         self.stopped = True
         self.model.stop_training = True
 
+    def final_weights(self) -> list:
+        """The weights training ends with if it stops now.
+
+        With early stopping, the best weights so far (restored at the end of
+        training); otherwise the current ones.
+        """
+        if self.best_weights is not None:
+            return self.best_weights
+        return self.model.get_weights()
+
     def on_train_end(self, logs=None):
         if self.best_weights is not None:
             self.model.set_weights(self.best_weights)
