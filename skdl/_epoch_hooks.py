@@ -50,30 +50,44 @@ class EpochSnapshots:
         self.start = time.perf_counter()
 
 
-def weights_if_stopped(model: Any, internal: list) -> list[np.ndarray]:
+def weights_if_stopped(model: Any, callbacks: list) -> list[np.ndarray]:
     """The weights training would end with if it stopped now.
 
-    An internal control that restores other weights at the end of training
-    (sklearn-style early stopping keeps the best ones) says which through
-    its ``final_weights()``; otherwise the current weights.
+    Callbacks that restore weights at the end of training (sklearn-style
+    early stopping, :class:`~skdl.callbacks.BestModelCheckpoint`, Keras'
+    ``EarlyStopping(restore_best_weights=True)``) restore them in list
+    order, so the last one holding weights decides; otherwise the current
+    weights stay.
     """
-    for callback in internal:
-        final = getattr(callback, "final_weights", None)
-        if final is not None:
-            return final()
+    for callback in reversed(callbacks):
+        weights = _restored_weights(callback)
+        if weights is not None:
+            return weights
     return model.get_weights()
 
 
-def epoch_observers(estimator: Any, internal: list) -> list:
+def _restored_weights(callback) -> list | None:
+    own = getattr(callback, "restored_weights", None)
+    if own is not None:
+        return own()
+    from .backend import import_keras
+
+    if isinstance(callback, import_keras().callbacks.EarlyStopping):
+        if callback.restore_best_weights:
+            return callback.best_weights
+    return None
+
+
+def epoch_observers(estimator: Any, callbacks: list) -> list:
     """Epoch-level Keras callbacks a caller asked ``estimator`` to run.
 
-    Returned last in the callback list, so they see each epoch after the
-    training controls have acted on it.
+    ``callbacks`` are the fit's other callbacks; the observers go after
+    them, so they see each epoch once those have acted on it.
     """
     observers = []
     snapshots = getattr(estimator, SNAPSHOTS_ATTRIBUTE, None)
     if snapshots is not None:
-        observers.append(_snapshot_callback_class()(snapshots, internal))
+        observers.append(_snapshot_callback_class()(snapshots, callbacks))
     return observers
 
 
@@ -86,15 +100,15 @@ def _snapshot_callback_class():
     class SnapshotCallback(keras.callbacks.Callback):
         """Record :class:`EpochSnapshots` at the end of the chosen epochs."""
 
-        def __init__(self, snapshots: EpochSnapshots, internal: list):
+        def __init__(self, snapshots: EpochSnapshots, callbacks: list):
             super().__init__()
             self.snapshots = snapshots
-            self.internal = internal
+            self.callbacks = callbacks
 
         def on_epoch_end(self, epoch, logs=None):
             done = epoch + 1
             if done in self.snapshots.epochs:
-                weights = weights_if_stopped(self.model, self.internal)
+                weights = weights_if_stopped(self.model, self.callbacks)
                 self.snapshots.weights[done] = [np.array(w) for w in weights]
                 elapsed = time.perf_counter() - self.snapshots.start
                 self.snapshots.times[done] = elapsed

@@ -224,7 +224,7 @@ class BaseKerasEstimator(BaseEstimator):
             score_fn = self._make_score_fn(model, encoder, X, y, sw, split)
             callbacks = self._fresh_user_callbacks()
             internal = self._extra_callbacks(meta, split is not None, score_fn)
-            observers = epoch_observers(self, internal)
+            observers = epoch_observers(self, internal + callbacks)
             plan = _engine.TrainingPlan(
                 epochs=epochs,
                 batch_size=batch_size,

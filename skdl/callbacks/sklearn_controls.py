@@ -120,15 +120,12 @@ class SklearnControls(keras.callbacks.Callback):
         self.stopped = True
         self.model.stop_training = True
 
-    def final_weights(self) -> list:
-        """The weights training ends with if it stops now.
+    def restored_weights(self) -> list | None:
+        """The weights ``on_train_end`` would restore now (``None``: none).
 
-        With early stopping, the best weights so far (restored at the end of
-        training); otherwise the current ones.
+        With early stopping, the best weights so far.
         """
-        if self.best_weights is not None:
-            return self.best_weights
-        return self.model.get_weights()
+        return self.best_weights
 
     def on_train_end(self, logs=None):
         if self.best_weights is not None:

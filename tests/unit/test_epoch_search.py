@@ -94,6 +94,29 @@ def test_early_stopping_scores_the_weights_a_shorter_fit_ends_with(cancer):
     assert not hasattr(ours, "best_estimator_")
 
 
+def test_keras_callbacks_that_restore_weights_are_followed(cancer):
+    import keras
+
+    from skdl.callbacks import BestModelCheckpoint
+
+    X, y = cancer
+    stop = keras.callbacks.EarlyStopping(
+        monitor="val_loss", patience=50, restore_best_weights=True
+    )
+    net = MLPClassifier(
+        (4,),
+        batch_size=32,
+        learning_rate_init=0.3,
+        callbacks=[stop],
+        random_state=0,
+    )
+    grid = {"callbacks": [[stop], [BestModelCheckpoint("val_accuracy")]]}
+    cv = StratifiedKFold(2)
+    ours = EpochSearchCV(net, grid, epochs=[3, 8], cv=cv).fit(X, y)
+    theirs = _grid_search(net, grid, "max_iter", [3, 8], cv=cv).fit(X, y)
+    _assert_same_results(ours, theirs)
+
+
 def test_pipeline_multimetric_and_train_scores(cancer):
     X, y = cancer
     pipe = make_pipeline(
