@@ -72,9 +72,9 @@ def _restored_weights(callback) -> list | None:
         return own()
     from .backend import import_keras
 
-    if isinstance(callback, import_keras().callbacks.EarlyStopping):
-        if callback.restore_best_weights:
-            return callback.best_weights
+    early_stopping = import_keras().callbacks.EarlyStopping
+    if isinstance(callback, early_stopping) and callback.restore_best_weights:
+        return callback.best_weights
     return None
 
 
