@@ -8,7 +8,9 @@ They are added to a fit only when asked for: a plain fit has none.
 * :class:`EpochSnapshots`: the weights a fit stopped after epoch ``k``
   would end with, for chosen ``k`` (used by
   :class:`skdl.model_selection.EpochSearchCV` to score one long fit at
-  several epoch counts).
+  several epoch counts);
+* scikit-learn's callbacks, one task per epoch (see
+  :mod:`skdl._sklearn_callbacks`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["EpochSnapshots", "epoch_observers", "weights_if_stopped"]
+__all__ = [
+    "EpochSnapshots",
+    "epoch_observers",
+    "restored_weights",
+    "weights_if_stopped",
+]
 
 # Private attribute through which a caller asks a fit for snapshots.
 SNAPSHOTS_ATTRIBUTE = "_skdl_epoch_snapshots"
@@ -50,20 +57,25 @@ class EpochSnapshots:
         self.start = time.perf_counter()
 
 
-def weights_if_stopped(model: Any, callbacks: list) -> list[np.ndarray]:
-    """The weights training would end with if it stopped now.
+def restored_weights(callbacks: list) -> list[np.ndarray] | None:
+    """The weights ``callbacks`` would restore if training stopped now.
 
     Callbacks that restore weights at the end of training (sklearn-style
     early stopping, :class:`~skdl.callbacks.BestModelCheckpoint`, Keras'
     ``EarlyStopping(restore_best_weights=True)``) restore them in list
-    order, so the last one holding weights decides; otherwise the current
-    weights stay.
+    order, so the last one holding weights decides. ``None``: none would.
     """
     for callback in reversed(callbacks):
         weights = _restored_weights(callback)
         if weights is not None:
             return weights
-    return model.get_weights()
+    return None
+
+
+def weights_if_stopped(model: Any, callbacks: list) -> list[np.ndarray]:
+    """The weights training would end with if it stopped now."""
+    restored = restored_weights(callbacks)
+    return model.get_weights() if restored is None else restored
 
 
 def _restored_weights(callback) -> list | None:

@@ -37,6 +37,8 @@ from sklearn.utils.validation import (
 
 from . import _engine
 from ._epoch_hooks import epoch_observers
+from ._sklearn_callbacks import FIT_CALLBACK_STATE, CallbackSupportMixin, FitTasks
+from ._sklearn_callbacks import with_callbacks as _with_callbacks
 from .backend import import_keras, seeded
 
 __all__ = ["BaseKerasEstimator", "KerasClassifierBase", "KerasRegressorBase"]
@@ -69,8 +71,12 @@ PREDICT_MIN_ROWS = 32
 _MAX_SEED = 2**31 - 1
 
 
-class BaseKerasEstimator(BaseEstimator):
-    """Shared machinery of skdl estimators. Not used directly."""
+class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
+    """Shared machinery of skdl estimators. Not used directly.
+
+    With scikit-learn 1.9 or later, estimators take scikit-learn's callbacks
+    (``set_callbacks``): ``fit`` is a task whose subtasks are the epochs.
+    """
 
     _parameter_constraints: dict = {}
 
@@ -130,6 +136,7 @@ class BaseKerasEstimator(BaseEstimator):
         return "auto"
 
     # -- fit ------------------------------------------------------------------
+    @_with_callbacks
     def fit(self, X, y, sample_weight=None):
         """Train the network on ``(X, y)``.
 
@@ -161,8 +168,13 @@ class BaseKerasEstimator(BaseEstimator):
         try:
             return self._fit_inner(X, y, sample_weight, partial, reuse, classes)
         except BaseException:
+            # The callbacks' fit state stays: their teardown still has to run.
+            running = {
+                k: self.__dict__[k] for k in FIT_CALLBACK_STATE if k in vars(self)
+            }
             self.__dict__.clear()
             self.__dict__.update(snapshot)
+            self.__dict__.update(running)
             for variable, value in variables:
                 variable.assign(value)
             raise
@@ -171,6 +183,7 @@ class BaseKerasEstimator(BaseEstimator):
         """Checks that span several parameters (after ``_validate_params``)."""
 
     def _fit_inner(self, X, y, sample_weight, partial, reuse, classes):
+        given = (X, y, sample_weight)  # what scikit-learn's callbacks score on
         with _numeric_input():
             X, y = validate_data(
                 self,
@@ -200,6 +213,7 @@ class BaseKerasEstimator(BaseEstimator):
         epochs, batch_size, shuffle = self._fit_plan_settings(X.shape[0])
         if partial:
             epochs = 1
+        tasks = None if partial else FitTasks.start(self, epochs, *given)
         split = None if partial else self._validation_split(X, y, sw, seed)
         meta = self._meta(X, encoder, batch_size)
         meta.update(
@@ -225,6 +239,10 @@ class BaseKerasEstimator(BaseEstimator):
             callbacks = self._fresh_user_callbacks()
             internal = self._extra_callbacks(meta, split is not None, score_fn)
             observers = epoch_observers(self, internal + callbacks)
+            if tasks is not None and tasks.has_callbacks:
+                fitted = self._fitted_state(encoder, meta)
+                bridge = tasks.epoch_callback(model, internal + callbacks, fitted)
+                observers.append(bridge)
             plan = _engine.TrainingPlan(
                 epochs=epochs,
                 batch_size=batch_size,
@@ -252,7 +270,16 @@ class BaseKerasEstimator(BaseEstimator):
             cb.set_model(None)  # keep no second reference to the network
         self.callbacks_ = callbacks
         self._after_fit(history, internal)
+        if tasks is not None:
+            tasks.end()
         return self
+
+    def _fitted_state(self, encoder, meta) -> dict[str, Any]:
+        """Fitted attributes besides the network, for a mid-fit copy."""
+        state = {"target_encoder_": encoder, "meta_": meta}
+        if self._is_classifier():
+            state["classes_"] = encoder.classes_
+        return state
 
     def _combine_weights(self, sw, y, encoder):
         return sw
