@@ -15,7 +15,9 @@ empty and :func:`with_callbacks` returns the method unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 try:
@@ -30,7 +32,13 @@ except ImportError:  # scikit-learn < 1.9
         return method
 
 
-__all__ = ["CallbackSupportMixin", "FitTasks", "with_callbacks"]
+__all__ = [
+    "CallbackSupportMixin",
+    "FitTasks",
+    "SearchTasks",
+    "evaluation",
+    "with_callbacks",
+]
 
 # Attributes scikit-learn sets on an estimator for the length of one fit;
 # they must survive the rollback of a failed fit so the callbacks' teardown
@@ -151,3 +159,76 @@ def _bridge_class():
             return self.model
 
     return EpochTasks
+
+
+class SearchTasks:
+    """The task tree of a search: its evaluations, then the refit.
+
+    The shape of ``GridSearchCV``'s: a ``'search'`` task with one
+    ``'candidate-split-evaluation'`` subtask per fit (the fitted estimator's
+    own tree hangs below it), then ``'refit-with-best-params'``. Every
+    method does nothing when scikit-learn has no callbacks.
+    """
+
+    def __init__(self, search, X, y, sample_weight=None):
+        self.search = search
+        self.data = {
+            "X": X,
+            "y": y,
+            "metadata": (
+                None if sample_weight is None else {"sample_weight": sample_weight}
+            ),
+        }
+        self.root = self.node = None
+        if hasattr(search, "_init_callback_context"):
+            self.root = search._init_callback_context(
+                max_subtasks=1 + (search.refit is not False)
+            )
+            self.root.call_on_fit_task_begin(estimator=search, **self.data)
+
+    def evaluations(self, n: int) -> list:
+        """One context per fit of the search (``None`` each without callbacks)."""
+        if self.root is None:
+            return [None] * n
+        self.node = self.root.subcontext(
+            task_name="search", max_subtasks=n, sequential_subtasks=False
+        ).call_on_fit_task_begin(estimator=self.search)
+        return [
+            self.node.subcontext(task_name="candidate-split-evaluation", task_id=i)
+            for i in range(n)
+        ]
+
+    def end_evaluations(self) -> None:
+        if self.node is not None:
+            self.node.call_on_fit_task_end(estimator=self.search)
+
+    @contextlib.contextmanager
+    def refit(self, estimator) -> Iterator[None]:
+        """The refit of ``estimator`` as the search's last task."""
+        if self.root is None:
+            yield
+            return
+        context = self.root.subcontext(task_name="refit-with-best-params")
+        with context.propagate_callback_context(estimator):
+            context.call_on_fit_task_begin(estimator=self.search, **self.data)
+            yield
+        context.call_on_fit_task_end(estimator=self.search, **self.data)
+
+    def end(self) -> None:
+        if self.root is not None:
+            self.root.call_on_fit_task_end(estimator=self.search, **self.data)
+
+
+@contextlib.contextmanager
+def evaluation(context, caller, estimator, X, y, metadata=None) -> Iterator[None]:
+    """One fit of a search as the task ``context`` (nothing when ``None``)."""
+    if context is None:
+        yield
+        return
+    data = {"X": X, "y": y, "metadata": metadata}
+    try:
+        with context.propagate_callback_context(estimator):
+            context.call_on_fit_task_begin(estimator=caller, **data)
+            yield
+    finally:
+        context.call_on_fit_task_end(estimator=caller, **data)

@@ -35,6 +35,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, _num_samples
 
 from .._epoch_hooks import SNAPSHOTS_ATTRIBUTE, EpochSnapshots
+from .._sklearn_callbacks import SearchTasks, evaluation, with_callbacks
 
 __all__ = ["EpochSearchCV"]
 
@@ -183,6 +184,7 @@ class EpochSearchCV(BaseSearchCV):
         # setting and fold.
         raise NotImplementedError  # pragma: no cover
 
+    @with_callbacks
     def fit(self, X, y=None, **params):
         """Train every setting once per fold and score it at each epoch count.
 
@@ -209,51 +211,61 @@ class EpochSearchCV(BaseSearchCV):
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)
         routed = self._get_routed_params_for_fit(params)
+        tasks = SearchTasks(self, X, y, params.get("sample_weight"))
         cv = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         splits = list(cv.split(X, y, **routed.splitter.split))
         self.n_splits_ = len(splits)
-        if self.verbose > 0:
-            print(
-                f"Fitting {len(splits)} folds for each of {len(groups)} "
-                f"settings, scored at {len(epochs)} epoch counts, totalling "
-                f"{len(splits) * len(groups)} fits"
-            )
         base = clone(self.estimator)
+        jobs = [
+            dict(parameters=group, train=train, test=test)
+            for group, (train, test) in product(groups, splits)
+        ]
+        fit_kwargs = dict(
+            key=key,
+            epochs=epochs,
+            scorer=scorers,
+            fit_params=routed.estimator.fit,
+            score_params=routed.scorer.score,
+            return_train_score=self.return_train_score,
+            error_score=self.error_score,
+        )
+        results = self._run_fits(base, X, y, jobs, fit_kwargs, tasks)
+        out = _reorder(results, slots, len(splits))
+        self._store_results(candidates, out, refit_metric, key)
+        if self.refit:
+            self._refit(base, X, y, routed.estimator.fit, tasks)
+        self.scorer_ = (
+            scorers._scorers if isinstance(scorers, _MultimetricScorer) else scorers
+        )
+        tasks.end()
+        return self
+
+    def _run_fits(self, base, X, y, jobs, fit_kwargs, tasks) -> list:
+        """One fit per (setting, split), in parallel; their per-epoch results."""
+        if self.verbose > 0:
+            n_epochs = len(fit_kwargs["epochs"])
+            print(f"Fitting {len(jobs)} networks, each scored at {n_epochs} epochs")
+        contexts = tasks.evaluations(len(jobs))
         parallel = Parallel(n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch)
         results = parallel(
             delayed(_fit_and_score_epochs)(
-                clone(base),
-                X,
-                y,
-                train=train,
-                test=test,
-                parameters=group,
-                key=key,
-                epochs=epochs,
-                scorer=scorers,
-                fit_params=routed.estimator.fit,
-                score_params=routed.scorer.score,
-                return_train_score=self.return_train_score,
-                error_score=self.error_score,
+                clone(base), X, y, **job, **fit_kwargs, context=context, caller=self
             )
-            for group, (train, test) in product(groups, splits)
+            for job, context in zip(jobs, contexts, strict=True)
         )
-        out = _reorder(results, slots, len(splits))
+        tasks.end_evaluations()
+        return results
+
+    def _store_results(self, candidates, out, refit_metric, key: str) -> None:
         _warn_or_raise_about_fit_failures(out, self.error_score)
         if callable(self.scoring):
             _insert_error_scores(out, self.error_score)
-        self.cv_results_ = self._format_results(candidates, len(splits), out)
+        self.cv_results_ = self._format_results(candidates, self.n_splits_, out)
         self.multimetric_ = isinstance(out[0]["test_scores"], dict)
         if callable(self.scoring) and self.multimetric_:
             self._check_refit_for_multimetric(out[0]["test_scores"])
             refit_metric = self.refit
         self._select_best(refit_metric, key)
-        if self.refit:
-            self._refit(base, X, y, routed.estimator.fit)
-        self.scorer_ = (
-            scorers._scorers if isinstance(scorers, _MultimetricScorer) else scorers
-        )
-        return self
 
     def _select_best(self, refit_metric, key: str) -> None:
         if not (self.refit or not self.multimetric_):
@@ -265,15 +277,16 @@ class EpochSearchCV(BaseSearchCV):
         self.best_params_ = results["params"][self.best_index_]
         self.best_epoch_ = self.best_params_[key]
 
-    def _refit(self, base, X, y, fit_params) -> None:
+    def _refit(self, base, X, y, fit_params, tasks) -> None:
         self.best_estimator_ = clone(base).set_params(
             **clone(self.best_params_, safe=False)
         )
         start = time.time()
-        if y is None:
-            self.best_estimator_.fit(X, **fit_params)
-        else:
-            self.best_estimator_.fit(X, y, **fit_params)
+        with tasks.refit(self.best_estimator_):
+            if y is None:
+                self.best_estimator_.fit(X, **fit_params)
+            else:
+                self.best_estimator_.fit(X, y, **fit_params)
         self.refit_time_ = time.time() - start
         if hasattr(self.best_estimator_, "feature_names_in_"):
             self.feature_names_in_ = self.best_estimator_.feature_names_in_
@@ -381,6 +394,8 @@ def _fit_and_score_epochs(
     score_params,
     return_train_score: bool,
     error_score,
+    context=None,
+    caller=None,
 ) -> list[dict[str, Any]]:
     """Fit to ``max(epochs)`` epochs; one result dict per entry of ``epochs``."""
     fit_params = _check_method_params(X, params=fit_params or {}, indices=train)
@@ -395,11 +410,14 @@ def _fit_and_score_epochs(
     X_test, y_test = _safe_split(estimator, X, y, test, train)
     snapshots = EpochSnapshots(epochs)
     setattr(network, SNAPSHOTS_ATTRIBUTE, snapshots)
+    weights = fit_params.get("sample_weight")
+    metadata = None if weights is None else {"sample_weight": weights}
     try:
-        if y_train is None:
-            estimator.fit(X_train, **fit_params)
-        else:
-            estimator.fit(X_train, y_train, **fit_params)
+        with evaluation(context, caller, estimator, X_train, y_train, metadata):
+            if y_train is None:
+                estimator.fit(X_train, **fit_params)
+            else:
+                estimator.fit(X_train, y_train, **fit_params)
     except Exception:
         if error_score == "raise":
             raise

@@ -185,3 +185,30 @@ def test_estimators_work_without_sklearn_callbacks(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "ok"
+
+
+def test_epoch_search_passes_callbacks_to_each_fit_and_the_refit(data):
+    from sklearn.callback import ProgressBar
+
+    from skdl.model_selection import EpochSearchCV
+
+    X, y = data
+    recorder = Recorder()
+    search = EpochSearchCV(
+        MLPClassifier((4,), random_state=0),
+        {"alpha": [1e-4, 1e-1]},
+        epochs=[1, 3],
+        cv=2,
+    ).set_callbacks(ProgressBar(), recorder)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        search.fit(X, y)
+    assert not [w for w in caught if "does not support callbacks" in str(w.message)]
+    # 2 settings x 2 folds trained to 3 epochs, then the refit.
+    n_epochs = recorder.events.count(("end", "epoch"))
+    assert n_epochs == 2 * 2 * 3 + search.best_epoch_
+    # Each network's fit is the evaluation task it runs in (one task for
+    # both): 4 fits, the refit and the search's own.
+    tasks = [name for kind, name in recorder.events if kind == "end"]
+    assert tasks.count("fit") == 4 + 1 + 1 and tasks.count("search") == 1
+    assert recorder.events[-1] == ("teardown", "EpochSearchCV")
