@@ -37,6 +37,7 @@ __all__ = [
     "FitTasks",
     "SearchTasks",
     "evaluation",
+    "inner_fit",
     "with_callbacks",
 ]
 
@@ -232,3 +233,25 @@ def evaluation(context, caller, estimator, X, y, metadata=None) -> Iterator[None
             yield
     finally:
         context.call_on_fit_task_end(estimator=caller, **data)
+
+
+@contextlib.contextmanager
+def inner_fit(owner, inner, X, y, sample_weight=None) -> Iterator[None]:
+    """``owner``'s fit as a task with one subtask: fitting ``inner``.
+
+    For estimators that train one inner estimator (a pipeline they build):
+    ``inner`` gets the callbacks meant to reach it, as in a meta-estimator.
+    """
+    if not hasattr(owner, "_init_callback_context"):
+        yield
+        return
+    metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+    data = {"X": X, "y": y, "metadata": metadata}
+    root = owner._init_callback_context(max_subtasks=1)
+    root.call_on_fit_task_begin(estimator=owner, **data)
+    task = root.subcontext(task_name=f"fit {type(inner).__name__}")
+    with task.propagate_callback_context(inner):
+        task.call_on_fit_task_begin(estimator=owner, **data)
+        yield
+    task.call_on_fit_task_end(estimator=owner, **data)
+    root.call_on_fit_task_end(estimator=owner, **data, reconstruction_attributes={})

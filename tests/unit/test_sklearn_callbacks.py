@@ -212,3 +212,15 @@ def test_epoch_search_passes_callbacks_to_each_fit_and_the_refit(data):
     tasks = [name for kind, name in recorder.events if kind == "end"]
     assert tasks.count("fit") == 4 + 1 + 1 and tasks.count("search") == 1
     assert recorder.events[-1] == ("teardown", "EpochSearchCV")
+
+
+def test_churn_pipeline_passes_callbacks_to_its_network():
+    from skdl import ChurnPipeline
+    from skdl.datasets import make_churn
+
+    frame = make_churn(n_samples=120, random_state=0)
+    recorder = Recorder()
+    clf = ChurnPipeline(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+    clf.set_callbacks(recorder).fit(frame)
+    assert recorder.events.count(("end", "epoch")) == 2
+    assert recorder.events[-1] == ("teardown", "ChurnPipeline")
