@@ -112,6 +112,8 @@ def save(
         (``callbacks`` -> ``callbacks_``). Left-out parameters load as their
         defaults unless given back through ``load(..., params=...)``;
         left-out attributes are absent. Predictions do not depend on them.
+        scikit-learn callbacks set with ``set_callbacks`` are always left
+        out.
 
     Raises
     ------
@@ -145,7 +147,13 @@ def save(
         )
     exclude = sorted({exclude} if isinstance(exclude, str) else set(exclude))
     params = estimator.get_params(deep=False)
-    state = {k: v for k, v in estimator.__getstate__().items() if k not in params}
+    # scikit-learn's callbacks (``set_callbacks``) watch fits; they are not
+    # part of the model and stay out of the file.
+    state = {
+        k: v
+        for k, v in estimator.__getstate__().items()
+        if k not in params and k != "_skl_callbacks"
+    }
     unknown = [p for p in exclude if p not in params and p not in state]
     if unknown:
         raise ValueError(

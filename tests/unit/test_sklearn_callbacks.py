@@ -224,3 +224,17 @@ def test_churn_pipeline_passes_callbacks_to_its_network():
     clf.set_callbacks(recorder).fit(frame)
     assert recorder.events.count(("end", "epoch")) == 2
     assert recorder.events[-1] == ("teardown", "ChurnPipeline")
+
+
+def test_safe_format_leaves_sklearn_callbacks_out(data, tmp_path):
+    from sklearn.callback import ScoringMonitor
+
+    import skdl
+
+    X, y = data
+    clf = MLPClassifier((4,), max_iter=2, random_state=0)
+    clf.set_callbacks(ScoringMonitor(scoring="accuracy")).fit(X, y)
+    skdl.save(clf, tmp_path / "clf.skdl")
+    same = skdl.load(tmp_path / "clf.skdl")
+    assert not hasattr(same, "_skl_callbacks")
+    assert (same.predict_proba(X) == clf.predict_proba(X)).all()
