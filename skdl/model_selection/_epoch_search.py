@@ -408,6 +408,7 @@ def _fit_and_score_epochs(
     network = _final_network(estimator)
     X_train, y_train = _safe_split(estimator, X, y, train)
     X_test, y_test = _safe_split(estimator, X, y, test, train)
+    test_data = (X_test, y_test, score_test)
     snapshots = EpochSnapshots(epochs)
     setattr(network, SNAPSHOTS_ATTRIBUTE, snapshots)
     weights = fit_params.get("sample_weight")
@@ -429,26 +430,48 @@ def _fit_and_score_epochs(
         network.__dict__.pop(SNAPSHOTS_ATTRIBUTE, None)
     total = time.perf_counter() - snapshots.start
     final = network.model_.get_weights()
-    out = []
     for k in epochs:
         # A fit that stopped before k epochs ends as this one did.
-        network.model_.set_weights(snapshots.weights.get(k, final))
-        start = time.perf_counter()
-        result = {
-            "fit_error": None,
-            "test_scores": _score(
-                estimator, X_test, y_test, scorer, score_test, error_score
-            ),
-            "n_test_samples": _num_samples(X_test),
-            "fit_time": snapshots.times.get(k, total),
-        }
-        result["score_time"] = time.perf_counter() - start
-        if return_train_score:
-            result["train_scores"] = _score(
-                estimator, X_train, y_train, scorer, score_train, error_score
-            )
-        out.append(result)
-    return out
+        snapshots.weights.setdefault(k, final)
+    train_data = (X_train, y_train, score_train) if return_train_score else None
+    return [
+        _score_at(
+            k,
+            estimator,
+            network,
+            snapshots,
+            total,
+            scorer,
+            error_score,
+            test_data,
+            train_data,
+        )
+        for k in epochs
+    ]
+
+
+def _score_at(
+    k, estimator, network, snapshots, total, scorer, error_score, test, train
+) -> dict[str, Any]:
+    """The result of a ``k``-epoch fit, from the weights recorded at ``k``."""
+    network.model_.set_weights(snapshots.weights[k])
+    start = time.perf_counter()
+    X_test, y_test, score_test = test
+    result = {
+        "fit_error": None,
+        "test_scores": _score(
+            estimator, X_test, y_test, scorer, score_test, error_score
+        ),
+        "n_test_samples": _num_samples(X_test),
+        "fit_time": snapshots.times.get(k, total),
+    }
+    result["score_time"] = time.perf_counter() - start
+    if train is not None:
+        X_train, y_train, score_train = train
+        result["train_scores"] = _score(
+            estimator, X_train, y_train, scorer, score_train, error_score
+        )
+    return result
 
 
 def _failed(scorer, error_score, return_train_score: bool, elapsed: float) -> dict:
