@@ -104,7 +104,7 @@ class FitTasks:
 
 @functools.cache
 def _bridge_class():
-    from ._epoch_hooks import restored_weights
+    from ._training.epoch_hooks import restored_weights
     from .backend import import_keras
 
     keras = import_keras()

@@ -34,8 +34,8 @@ from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, _num_samples
 
-from .._epoch_hooks import SNAPSHOTS_ATTRIBUTE, EpochSnapshots
 from .._sklearn_callbacks import SearchTasks, evaluation, with_callbacks
+from .._training.epoch_hooks import SNAPSHOTS_ATTRIBUTE, EpochSnapshots
 
 __all__ = ["EpochSearchCV"]
 

@@ -1,7 +1,7 @@
 """Work done at epoch boundaries for callers outside the network's own fit.
 
 Training runs whole compiled epochs; between two epochs Python already
-drives the Keras callbacks (see :mod:`skdl._engine`). Observers added here
+drives the Keras callbacks (see :mod:`.loop`). Observers added here
 are Keras callbacks with epoch hooks only, so they keep the compiled path.
 They are added to a fit only when asked for: a plain fit has none.
 
@@ -82,7 +82,7 @@ def _restored_weights(callback) -> list | None:
     own = getattr(callback, "restored_weights", None)
     if own is not None:
         return own()
-    from .backend import import_keras
+    from ..backend import import_keras
 
     early_stopping = import_keras().callbacks.EarlyStopping
     if isinstance(callback, early_stopping) and callback.restore_best_weights:
@@ -105,7 +105,7 @@ def epoch_observers(estimator: Any, callbacks: list) -> list:
 
 @functools.cache
 def _snapshot_callback_class():
-    from .backend import import_keras
+    from ..backend import import_keras
 
     keras = import_keras()
 
