@@ -117,6 +117,27 @@ def test_keras_callbacks_that_restore_weights_are_followed(cancer):
     _assert_same_results(ours, theirs)
 
 
+def test_learning_rate_schedules_are_covered(cancer):
+    """sklearn's modes and Keras schedules depend on steps, not on max_iter."""
+    import keras
+
+    X, y = cancer
+    decay = keras.optimizers.schedules.InverseTimeDecay(0.1, 1, 0.01)
+    net = MLPClassifier(
+        (4,),
+        solver="sgd",
+        batch_size=32,
+        learning_rate_init=0.1,
+        n_iter_no_change=1,
+        random_state=0,
+    )
+    grid = {"learning_rate": ["invscaling", "adaptive", decay]}
+    cv = StratifiedKFold(2)
+    ours = EpochSearchCV(net, grid, epochs=[2, 6], cv=cv).fit(X, y)
+    theirs = _grid_search(net, grid, "max_iter", [2, 6], cv=cv).fit(X, y)
+    _assert_same_results(ours, theirs)
+
+
 def test_pipeline_multimetric_and_train_scores(cancer):
     X, y = cancer
     pipe = make_pipeline(
