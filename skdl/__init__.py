@@ -13,6 +13,7 @@ __version__ = "0.1.0.dev0"
 
 # public name -> module that defines it
 _LAZY = {
+    "AutoencoderTransformer": "skdl.autoencoder",
     "ChurnPipeline": "skdl.pipelines",
     "ConvClassifier": "skdl.conv",
     "KerasClassifier": "skdl.wrappers",
@@ -28,6 +29,7 @@ _LAZY = {
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .autoencoder import AutoencoderTransformer  # noqa: F401
     from .conv import ConvClassifier  # noqa: F401
     from .mlp import MLPClassifier, MLPRegressor  # noqa: F401
     from .persistence import load, save  # noqa: F401

@@ -192,7 +192,10 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         X, y, sw, encoder = self._prepare(X, y, sample_weight, reuse, classes)
         seed = self._draw_seed()
         epochs, batch_size, shuffle = self._fit_plan_settings(X.shape[0])
-        tasks = None if partial else FitTasks.start(self, epochs, *given)
+        # One task tree per fit: a second training phase in the same fit
+        # (fine-tuning a backbone) runs inside the first phase's task.
+        first = not partial and not hasattr(self, "_callback_fit_ctx")
+        tasks = FitTasks.start(self, epochs, *given) if first else None
         split = None if partial else self._validation_split(X, y, sw, seed)
         context = FitContext(
             seed=seed,

@@ -55,6 +55,13 @@ build_regressor = _Named(_build_regressor, "build_regressor")
 # Tiny networks and few epochs: enough to learn sklearn's check datasets,
 # fast enough to run hundreds of fits.
 FAST = {
+    "AutoencoderTransformer": dict(
+        n_components=2,
+        hidden_layer_sizes=(16,),
+        max_iter=30,
+        learning_rate_init=0.01,
+        random_state=0,
+    ),
     "ConvClassifier": dict(
         filters=(8,),
         dense_layer_sizes=(16,),

@@ -207,6 +207,7 @@ class EpochSearchCV(BaseSearchCV):
         epochs = _check_epochs(self.epochs)
         key = _network_prefix(self.estimator) + _epoch_param(self.estimator)
         candidates, groups, slots = epoch_candidates(self.param_grid, key, epochs)
+        _check_one_phase(self.estimator, groups)
         scorers, refit_metric = self._get_scorers()
         X, y = indexable(X, y)
         params = _check_method_params(X, params=params)
@@ -336,6 +337,21 @@ def _check_epochs(epochs) -> list:
             f"ints (numbers of epochs to score at); got {epochs!r}."
         )
     return values
+
+
+def _check_one_phase(estimator, groups: list) -> None:
+    """Refuse settings whose fit trains a second phase after the epochs."""
+    for group in groups:
+        network = _final_network(clone(estimator).set_params(**group))
+        params = network.get_params(deep=False)
+        if params.get("backbone") is not None and params.get("fine_tune_epochs"):
+            raise ValueError(
+                "EpochSearchCV cannot score fits that fine-tune a backbone "
+                f"(fine_tune_epochs={params['fine_tune_epochs']}): the "
+                "fine-tuning phase follows the last epoch, so a shorter fit "
+                "is not the start of a longer one. Search with "
+                "fine_tune_epochs=0, or use GridSearchCV."
+            )
 
 
 def _final_network(estimator):

@@ -215,6 +215,14 @@ def test_failed_fits_get_error_score_for_every_epoch_count(cancer):
         (dict(epochs=[0, 2]), ValueError, r"positive ints .*got \[0, 2\]"),
         (dict(epochs=[2.5]), ValueError, "positive ints"),
         (dict(estimator=StandardScaler()), TypeError, "needs an skdl network"),
+        (
+            dict(
+                estimator=MLPClassifier((4,), backbone="b.keras"),
+                param_grid={"fine_tune_epochs": [0, 2]},
+            ),
+            ValueError,
+            r"fine-tune a backbone \(fine_tune_epochs=2\)",
+        ),
     ],
 )
 def test_bad_parameters_are_named(cancer, kwargs, error, match):

@@ -9,6 +9,7 @@ import warnings
 from pathlib import Path
 
 import keras
+import numpy as np
 import pytest
 import sklearn
 from sklearn.datasets import load_breast_cancer
@@ -236,3 +237,28 @@ def test_safe_format_leaves_sklearn_callbacks_out(data, tmp_path):
     same = skdl.load(tmp_path / "clf.skdl")
     assert not hasattr(same, "_skl_callbacks")
     assert (same.predict_proba(X) == clf.predict_proba(X)).all()
+
+
+def test_fine_tuning_runs_inside_the_fits_task(tmp_path):
+    from skdl import ConvClassifier
+
+    inputs = keras.Input((8, 8, 1))
+    outputs = keras.layers.Conv2D(2, 3, padding="same", name="conv")(inputs)
+    path = tmp_path / "small.keras"
+    keras.Model(inputs, outputs).save(path)
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(40, 8, 8, 1)).astype("float32"), np.arange(40) % 2
+    recorder = Recorder()
+    clf = ConvClassifier(
+        backbone=str(path),
+        dense_layer_sizes=(4,),
+        max_iter=2,
+        fine_tune_epochs=2,
+        random_state=0,
+    )
+    clf.set_callbacks(recorder).fit(X, y)
+    assert clf.n_iter_ == 4
+    # One task tree: set up and torn down once, its epochs those of max_iter.
+    kinds = [kind for kind, _ in recorder.events]
+    assert kinds.count("setup") == 1 and kinds.count("teardown") == 1
+    assert recorder.events.count(("end", "epoch")) == 2
