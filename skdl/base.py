@@ -188,7 +188,9 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
 
     def _fit_steps(self, X, y, sample_weight, partial, reuse, classes):
         """Prepare, build (or reuse) the network, train, store."""
-        given = (X, y, sample_weight)  # what scikit-learn's callbacks score on
+        # What scikit-learn's callbacks score on: the data given to fit (an
+        # autoencoder's target is its input; the user gave no y).
+        given = (X, None if y is X else y, sample_weight)
         X, y, sw, encoder = self._prepare(X, y, sample_weight, reuse, classes)
         seed = self._draw_seed()
         epochs, batch_size, shuffle = self._fit_plan_settings(X.shape[0])

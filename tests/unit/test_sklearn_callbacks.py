@@ -262,3 +262,14 @@ def test_fine_tuning_runs_inside_the_fits_task(tmp_path):
     kinds = [kind for kind, _ in recorder.events]
     assert kinds.count("setup") == 1 and kinds.count("teardown") == 1
     assert recorder.events.count(("end", "epoch")) == 2
+
+
+def test_autoencoder_epochs_are_tasks_too(data):
+    from skdl import AutoencoderTransformer
+
+    X, _ = data
+    recorder = Recorder(score_on=(X,))
+    ae = AutoencoderTransformer(4, max_iter=3, random_state=0)
+    ae.set_callbacks(recorder).fit(X)
+    assert len(recorder.scores) == 3
+    assert recorder.scores[-1] == pytest.approx(ae.score(X), abs=1e-12)
