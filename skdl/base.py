@@ -140,7 +140,6 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         return "auto"
 
     # -- fit ------------------------------------------------------------------
-    @_with_callbacks
     def fit(self, X, y, sample_weight=None):
         """Train the network on ``(X, y)``.
 
@@ -160,6 +159,9 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         """
         return self._fit(X, y, sample_weight, partial=False)
 
+    # Every fit path (``fit`` of each family, ``partial_fit``) comes here:
+    # the callbacks' teardown runs once it ends, whatever happens.
+    @_with_callbacks
     def _fit(self, X, y, sample_weight, *, partial: bool, classes=None):
         self._validate_params()
         self._check_params()

@@ -273,3 +273,5 @@ def test_autoencoder_epochs_are_tasks_too(data):
     ae.set_callbacks(recorder).fit(X)
     assert len(recorder.scores) == 3
     assert recorder.scores[-1] == pytest.approx(ae.score(X), abs=1e-12)
+    assert recorder.events[-1] == ("teardown", "AutoencoderTransformer")
+    assert not hasattr(ae, "_callback_fit_ctx")  # fit's own state is gone
