@@ -24,7 +24,12 @@ _LAZY = {
     "make_churn_pipeline": "skdl.pipelines",
     "plot_history": "skdl.plotting",
     "save": "skdl.persistence",
+    "SequenceClassifier": "skdl.sequence",
+    "SequenceRegressor": "skdl.sequence",
 }
+
+# submodules reachable as attributes (``skdl.onnx.to_onnx``), imported on use
+_SUBMODULES = ("onnx",)
 
 __all__ = sorted([*_LAZY, "__version__"])
 
@@ -35,10 +40,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .persistence import load, save  # noqa: F401
     from .pipelines import ChurnPipeline, make_churn_pipeline  # noqa: F401
     from .plotting import plot_history  # noqa: F401
+    from .sequence import SequenceClassifier, SequenceRegressor  # noqa: F401
     from .wrappers import KerasClassifier, KerasRegressor  # noqa: F401
 
 
 def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"skdl.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'skdl' has no attribute {name!r}")

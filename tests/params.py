@@ -76,6 +76,12 @@ FAST = {
     "MLPRegressor": dict(
         hidden_layer_sizes=(16,), max_iter=80, learning_rate_init=0.01, random_state=0
     ),
+    "SequenceClassifier": dict(
+        cell="rnn", hidden_units=8, max_iter=40, learning_rate_init=0.02, random_state=0
+    ),
+    "SequenceRegressor": dict(
+        cell="rnn", hidden_units=8, max_iter=60, learning_rate_init=0.02, random_state=0
+    ),
     "ChurnPipeline": dict(
         hidden_layer_sizes=(8,), max_iter=15, learning_rate_init=0.01, random_state=0
     ),
