@@ -261,16 +261,7 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
 
     def _prepare(self, X, y, sample_weight, reuse, classes):
         """Validate ``X``, ``y`` and weights; fit (or reuse) the target encoder."""
-        with _numeric_input():
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=not reuse,
-                multi_output=True,
-                y_numeric=not self._is_classifier(),
-                **self._validate_data_kwargs(),
-            )
+        X, y = self._validate_Xy(X, y, reset=not reuse)
         X = self._check_X(X, reset=not reuse)
         sw = None
         if sample_weight is not None:
@@ -284,6 +275,19 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
             with _numeric_input():
                 encoder.fit(y, sample_weight=sw)
         return X, y, self._combine_weights(sw, y, encoder), encoder
+
+    def _validate_Xy(self, X, y, *, reset: bool):
+        """``validate_data`` on the training data (``reset``: a fresh fit)."""
+        with _numeric_input():
+            return validate_data(
+                self,
+                X,
+                y,
+                reset=reset,
+                multi_output=True,
+                y_numeric=not self._is_classifier(),
+                **self._validate_data_kwargs(),
+            )
 
     def _new_network(self, meta, context: FitContext, encoder):
         """Build the compiled network and adapt the target encoder to it."""
