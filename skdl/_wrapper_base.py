@@ -470,7 +470,8 @@ class KerasWrapper:
                 meta[key] = getattr(encoder, key)
         meta.update(self._target_meta(encoder))
         meta.update(getattr(encoder, "get_metadata", dict)())
-        meta.update(getattr(self.feature_encoder_, "get_metadata", dict)())
+        encoder_ = getattr(self, "feature_encoder_", None)  # None: image files
+        meta.update(getattr(encoder_, "get_metadata", dict)())
         return meta
 
     def _after_fit(self, history, callbacks, context) -> None:
@@ -494,7 +495,11 @@ class KerasWrapper:
         if not models:
             return super().__sklearn_clone__()
         new = {k: clone(v, safe=False) for k, v in params.items() if k not in models}
-        return type(self)(**new, **models)
+        copy = type(self)(**new, **models)
+        if "_skl_callbacks" in vars(self):
+            # As scikit-learn's clone: callbacks are shared by the clones.
+            copy._skl_callbacks = self._skl_callbacks
+        return copy
 
     def __getstate__(self):
         state = super().__getstate__()

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._caller import warn_user
 from ._docstrings import PARAMS
+from ._sklearn_callbacks import CallbackSupportMixin, inner_fit, with_callbacks
 from ._weights import check_sample_weight
 from .backend import resolve_device
 from .base import fill_missing_params
@@ -201,7 +202,7 @@ _DOC = """Bank-churn classifier on the raw customer table.
     """
 
 
-class ChurnPipeline(ClassifierMixin, BaseEstimator):
+class ChurnPipeline(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
     __doc__ = _DOC.format(**PARAMS)
 
     _parameter_constraints: dict = {
@@ -278,6 +279,7 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         self.device = device
         self.precision = precision
 
+    @with_callbacks
     def fit(self, X, y=None, sample_weight=None):
         """Train on the raw customer table.
 
@@ -309,12 +311,15 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
                 "ChurnPipeline predicts whether a customer leaves: y must "
                 f"have exactly two classes; got {classes.tolist()}."
             )
-        fit_params = {}
         if sample_weight is not None:
-            sw = check_sample_weight(sample_weight, features)
-            fit_params["mlp__sample_weight"] = sw
+            sample_weight = check_sample_weight(sample_weight, features)
         pipeline = make_churn_pipeline(**self._pipeline_params())
-        pipeline.fit(features, y, **fit_params)
+        network = pipeline[-1]
+        # What pipeline.fit does, with the network's fit a task of this one
+        # (scikit-learn's callbacks reach the network, not the encoders).
+        with inner_fit(self, network, X, y, sample_weight):
+            encoded = pipeline[:-1].fit_transform(features, y)
+            network.fit(encoded, y, sample_weight=sample_weight)
         self.pipeline_ = pipeline
         self.classes_ = pipeline.classes_
         return self

@@ -20,6 +20,8 @@ import threading
 
 import numpy as np
 
+from .image_files import ROWS_PER_CALL, ImageFiles, decoded
+
 __all__ = ["PREDICT_CHUNK", "PREDICT_MIN_ROWS", "predict_raw"]
 
 # Rows per call of the network at predict time.
@@ -40,6 +42,8 @@ def predict_raw(model, X: np.ndarray, chunk: int | None = None) -> np.ndarray:
     n = X.shape[0]
     size = PREDICT_CHUNK if chunk is None else (n if chunk == -1 else int(chunk))
     size = max(size, 1)
+    if isinstance(X, ImageFiles):  # decode a few hundred images at a time
+        size = min(size, ROWS_PER_CALL)
     if n <= size:
         return _call(model, X)
     parts = [_call(model, X[i : i + size]) for i in range(0, n, size)]
@@ -59,7 +63,8 @@ def _turn():
     return _STATE_SWAP_LOCK
 
 
-def _call(model, X: np.ndarray) -> np.ndarray:
+def _call(model, X) -> np.ndarray:
+    X = decoded(X)  # before the lock: decoding images needs no turn
     with _turn():
         return _call_unlocked(model, X)
 
