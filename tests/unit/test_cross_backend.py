@@ -19,8 +19,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 # Estimator -> the method whose output must survive the move. Each is saved
-# with pickle and skdl.save, except KerasClassifier (pickle only: the safe
-# format does not hold a user's build function).
+# with pickle and skdl.save, except KerasClassifier (pickle only: skdl.load
+# does not trust the test's build function without being told to).
 OUTPUTS = {
     "MLPClassifier": "predict_proba",
     "MLPRegressor": "predict",
@@ -41,7 +41,7 @@ def _save(folder: Path) -> None:
             warnings.simplefilter("ignore")  # ConvergenceWarning of 2 epochs
             est.fit(X, y)
         (folder / f"{name}.pkl").write_bytes(pickle.dumps((est, X)))
-        if name != "KerasClassifier":  # a user's build function: pickle only
+        if name != "KerasClassifier":  # a build function of the tests
             skdl.save(est, folder / f"{name}.skdl")
         np.save(folder / f"{name}.npy", getattr(est, method)(X))
 
