@@ -14,7 +14,10 @@ Families (MLP, convolutional, user-built) override a few small steps:
 * ``_fit_plan_settings(n_samples)``: epochs and batch size;
 * ``_configure_target_encoder(encoder, model)``: adapt the encoding of ``y``
   to the built network (called before ``y`` is encoded);
-* ``_training_engine()``: force a training path of :mod:`skdl._engine`.
+* ``_training_engine()``: force a training path of :mod:`skdl._engine`;
+* ``_train(model, data, plan)``: run the training (default: the engine);
+* ``_check_fit_X(X, reuse)``: like ``_check_X``, at fit time;
+* ``_float_dtype()``: float type the network is built and trained in.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _engine
-from .backend import import_keras, seeded
+from .backend import float_dtype_scope, import_keras, seeded
 
 __all__ = ["BaseKerasEstimator", "KerasClassifierBase", "KerasRegressorBase"]
 
@@ -128,6 +131,18 @@ class BaseKerasEstimator(BaseEstimator):
         """Training path for :func:`skdl._engine.train` (``'auto'``)."""
         return "auto"
 
+    def _train(self, model, data, plan) -> dict[str, list]:
+        """Train ``model`` on ``data`` as ``plan`` says; return the history."""
+        return _engine.train(model, data, plan)
+
+    def _check_fit_X(self, X: np.ndarray, reuse: bool) -> np.ndarray:
+        """The network's input at fit time (``reuse``: the fitted network)."""
+        return self._check_X(X)
+
+    def _float_dtype(self) -> str | None:
+        """Float type of the network (``None``: Keras' default)."""
+        return None
+
     # -- fit ------------------------------------------------------------------
     def fit(self, X, y, sample_weight=None):
         """Train the network on ``(X, y)``.
@@ -180,12 +195,14 @@ class BaseKerasEstimator(BaseEstimator):
                 y_numeric=not self._is_classifier(),
                 **self._validate_data_kwargs(),
             )
-        X = self._check_X(X)
+        X = self._check_fit_X(X, reuse)
         sw = None
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, X, dtype=np.float32)
         if reuse:
             encoder = self.target_encoder_
+            if not partial:
+                self._check_warm_start_target(y)
         else:
             encoder = self._new_target_encoder()
             if classes is not None:
@@ -209,7 +226,7 @@ class BaseKerasEstimator(BaseEstimator):
             epochs_=epochs,
         )
 
-        with self._device_scope(), seeded(seed):
+        with self._device_scope(), float_dtype_scope(self._float_dtype()), seeded(seed):
             if reuse:
                 model = self.model_
             else:
@@ -229,20 +246,23 @@ class BaseKerasEstimator(BaseEstimator):
                 shuffle=shuffle,
                 rng=rng,
                 callbacks=internal + callbacks,
-                initial_epoch=self.n_iter_ if reuse else 0,
+                initial_epoch=_epochs_in(self.history_) if reuse else 0,
                 score_fn=score_fn,
                 engine=self._training_engine(),
                 validation_batch_size=self._validation_batch_size(batch_size),
             )
-            history = _engine.train(model, data, plan)
+            history = self._train(model, data, plan)
+        _check_finite_weights(model)
 
         previous = self.history_ if reuse else {}
         self.model_ = model
         self.target_encoder_ = encoder
         self.meta_ = meta
         self.history_ = _merge_history(previous, history)
-        epochs_run = len(next(iter(history.values()), []))
-        self.n_iter_ = (self.n_iter_ if reuse else 0) + epochs_run
+        epochs_run = _epochs_in(history)
+        # As in scikit-learn: the iterations of this call (a warm start
+        # counts from zero again; ``history_`` keeps every epoch).
+        self.n_iter_ = epochs_run
         self.t_ = (self.t_ if reuse else 0) + epochs_run * data.n_samples
         if self._is_classifier():
             self.classes_ = encoder.classes_
@@ -254,6 +274,9 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _combine_weights(self, sw, y, encoder):
         return sw
+
+    def _check_warm_start_target(self, y) -> None:
+        """Refuse a warm-start ``y`` the fitted network cannot continue on."""
 
     def _draw_seed(self) -> int:
         return int(check_random_state(self.random_state).randint(_MAX_SEED))
@@ -284,6 +307,8 @@ class BaseKerasEstimator(BaseEstimator):
 
         def score() -> float:
             raw = _predict_raw(model, Xv)
+            if not np.isfinite(raw).all():
+                return float("nan")  # diverged: never the best score
             return self._score_raw(raw, encoder, yv, swv)
 
         return score
@@ -324,7 +349,8 @@ class BaseKerasEstimator(BaseEstimator):
         self.__dict__.update(state)
         fill_missing_params(self)
         if payload is not None:
-            self.model_ = model_from_bytes(payload)
+            with float_dtype_scope(self._float_dtype()):
+                self.model_ = model_from_bytes(payload)
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model_")
@@ -342,6 +368,18 @@ class KerasClassifierBase(ClassifierMixin, BaseKerasEstimator):
         from .preprocessing.targets import ClassifierTargetEncoder
 
         return ClassifierTargetEncoder()
+
+    def _check_warm_start_target(self, y) -> None:
+        y = np.asarray(y)
+        if self.target_encoder_.target_type_ == "multilabel-indicator":
+            return
+        classes = np.unique(y)
+        if not np.array_equal(classes, np.unique(self.classes_)):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as "
+                f"in the previous call to fit. Previously got {self.classes_}, "
+                f"`y` has {classes}. Set warm_start=False to train afresh."
+            )
 
     def _score_raw(self, raw, encoder, y, sw) -> float:
         from sklearn.metrics import accuracy_score
@@ -365,6 +403,22 @@ class KerasClassifierBase(ClassifierMixin, BaseKerasEstimator):
         """
         raw = self._predict_network(X)
         return self.target_encoder_.to_proba(raw)
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of the class probabilities for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))`` (``-inf`` where a probability is 0).
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def predict(self, X) -> np.ndarray:
         """Predict class labels for ``X``.
@@ -402,6 +456,12 @@ class KerasClassifierBase(ClassifierMixin, BaseKerasEstimator):
         self : object
             The estimator, trained one epoch further.
         """
+        if classes is None and not _is_fitted(self) and len(np.unique(y)) < 2:
+            raise ValueError(
+                f"`y` contains only one class ({np.unique(y).tolist()}) and "
+                "`classes` was not given: pass all classes on the first "
+                "partial_fit call, e.g. partial_fit(X, y, classes=[0, 1])."
+            )
         if classes is not None and _is_fitted(self):
             known = self.classes_.tolist()
             if sorted(np.unique(classes).tolist()) != sorted(known):
@@ -536,6 +596,22 @@ def _training_data(X, y_enc, sw, split) -> _engine.TrainingData:
     return _engine.TrainingData(
         X[tr], y_enc[tr], sw_tr, validation=(X[val], y_enc[val], sw_val)
     )
+
+
+def _epochs_in(history: dict[str, list]) -> int:
+    return len(next(iter(history.values()), []))
+
+
+def _check_finite_weights(model) -> None:
+    """Refuse a network whose training produced NaN or infinite weights."""
+    for variable in model.trainable_variables:
+        if not np.isfinite(np.asarray(variable.numpy())).all():
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data "
+                "may contain large values and need to be preprocessed (e.g. "
+                "with StandardScaler in a Pipeline), or the learning rate is "
+                "too large."
+            )
 
 
 def _merge_history(old: dict, new: dict) -> dict[str, list]:

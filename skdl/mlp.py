@@ -5,21 +5,30 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
+from scipy import sparse
 from sklearn.model_selection import train_test_split
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metaestimators import available_if
 
 from ._docstrings import fill
-from .backend import compile_jit, import_keras
-from .base import KerasClassifierBase, KerasRegressorBase
+from ._mlp_views import NetworkViews
+from .backend import backend_name, compile_jit, import_keras
+from .base import KerasClassifierBase, KerasRegressorBase, as_float32
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
-_SKLEARN_ACT = {"linear": "identity", "sigmoid": "logistic"}
+# Solvers that train by minibatches (and so have partial_fit).
+_STOCHASTIC = ("adam", "sgd")
 
 
-class _BaseMLP:
+class _BaseMLP(NetworkViews):
     """Parameters and training controls shared by the MLP estimators."""
+
+    # sklearn's MLP semantics beyond the minibatch ones: solver='lbfgs' and
+    # float64 networks for float64 input (MLPClassifier and MLPRegressor).
+    _sklearn_dropin = False
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": [
@@ -52,7 +61,10 @@ class _BaseMLP:
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "callbacks": [list, None],
@@ -125,22 +137,30 @@ class _BaseMLP:
     # -- parameter checks that span several values ---------------------------
     def _check_params(self) -> None:
         self._hidden_sizes()
-        self._dropout_rates()
-        if self.solver == "lbfgs":
-            raise ValueError(
-                "solver='lbfgs' is not available in skdl: it is a full-batch "
-                "method and skdl trains Keras networks by minibatches. Use "
-                "solver='adam' (default) or 'sgd', or sklearn's own "
-                "MLPClassifier/MLPRegressor for L-BFGS."
-            )
         keras = import_keras()
-        try:
-            keras.optimizers.get(self.solver)
-        except ValueError as exc:
-            raise ValueError(
-                f"The 'solver' parameter must be 'adam', 'sgd' or a Keras "
-                f"optimizer name such as 'rmsprop'; got {self.solver!r}."
-            ) from exc
+        if self.solver == "lbfgs":
+            if not self._sklearn_dropin:
+                raise ValueError(
+                    f"solver='lbfgs' is available for MLPClassifier and "
+                    f"MLPRegressor, not {type(self).__name__}; use 'adam' or "
+                    "'sgd'."
+                )
+            if any(self._dropout_rates()):
+                raise ValueError(
+                    "dropout needs a minibatch solver: L-BFGS minimizes one "
+                    "deterministic loss. Use solver='adam' or 'sgd' with "
+                    f"dropout={self.dropout!r}, or dropout=0 with 'lbfgs'."
+                )
+        else:
+            self._dropout_rates()
+            try:
+                keras.optimizers.get(self.solver)
+            except ValueError as exc:
+                raise ValueError(
+                    f"The 'solver' parameter must be 'lbfgs', 'adam', 'sgd' or "
+                    f"a Keras optimizer name such as 'rmsprop'; got "
+                    f"{self.solver!r}."
+                ) from exc
         try:
             keras.activations.get(_keras_act(self.activation))
         except ValueError as exc:
@@ -180,6 +200,8 @@ class _BaseMLP:
 
     # -- steps of fit ------------------------------------------------------------
     def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
+        if self.solver == "lbfgs":
+            return self.max_iter, n_samples, False  # full batch
         if self.batch_size == "auto":
             batch_size = min(200, n_samples)
         else:
@@ -256,6 +278,8 @@ class _BaseMLP:
 
     def _needs_validation(self) -> bool:
         """Hold out rows for early stopping or a callback watching ``val_*``."""
+        if self.solver == "lbfgs":
+            return False  # as in sklearn, L-BFGS ignores early_stopping
         if self.early_stopping:
             return True
         return any(
@@ -267,24 +291,21 @@ class _BaseMLP:
         if not self._needs_validation():
             return None
         n = X.shape[0]
-        n_val = int(np.ceil(self.validation_fraction * n))
-        if n_val < 1 or n - n_val < 1:
+        # A class with a single member cannot be split both ways: refused
+        # (train_test_split's error names the class), as sklearn does.
+        tr, val = train_test_split(
+            np.arange(n),
+            test_size=self.validation_fraction,
+            random_state=seed,
+            stratify=self._stratify_labels(y),
+        )
+        if len(val) < 2:
             raise ValueError(
-                f"early_stopping=True holds out validation_fraction="
-                f"{self.validation_fraction} of {n} rows, which leaves no "
-                "training or no validation rows. Use more data or change "
-                "validation_fraction."
+                f"The validation set is too small: early_stopping=True holds "
+                f"out validation_fraction={self.validation_fraction} of {n} "
+                f"rows, {len(val)} here (at least 2 are needed). Increase "
+                "'validation_fraction' or the size of your dataset."
             )
-        stratify = self._stratify_labels(y)
-        idx = np.arange(n)
-        try:
-            tr, val = train_test_split(
-                idx, test_size=n_val, random_state=seed, stratify=stratify
-            )
-        except ValueError:
-            # A class too rare to split both ways: fall back to a plain
-            # shuffled split rather than refusing to train.
-            tr, val = train_test_split(idx, test_size=n_val, random_state=seed)
         return np.sort(tr), np.sort(val)
 
     def _stratify_labels(self, y):
@@ -303,9 +324,19 @@ class _BaseMLP:
             dropout=self._dropout_rates(),
             seed=meta["seed_"],
         )
+        if self._sklearn_dropin:
+            self._initialize_like_sklearn(model, check_random_state(self.random_state))
+        self._start_from_set_weights(model)
         model.compile(
             optimizer=self._make_optimizer(),
             loss=meta["loss_"],
+            # sklearn sums the log-loss over the labels of multilabel targets
+            # (Keras averages it).
+            loss_weights=(
+                float(meta["n_outputs_"])
+                if meta.get("target_type_") == "multilabel-indicator"
+                else None
+            ),
             metrics=self._keras_metrics(),
             jit_compile=compile_jit(),
         )
@@ -316,6 +347,10 @@ class _BaseMLP:
 
     def _make_optimizer(self):
         keras = import_keras()
+        if self.solver == "lbfgs":
+            # L-BFGS runs in scipy; the network still compiles with an
+            # optimizer (its loss and persistence need one), never stepped.
+            return keras.optimizers.SGD()
         lr = self.learning_rate
         if isinstance(lr, str):
             lr = float(self.learning_rate_init)
@@ -329,7 +364,7 @@ class _BaseMLP:
         if self.solver == "sgd":
             return keras.optimizers.SGD(
                 learning_rate=lr,
-                momentum=self.momentum,
+                momentum=float(self.momentum),
                 nesterov=self.nesterovs_momentum and self.momentum > 0,
             )
         optimizer = keras.optimizers.get(self.solver)
@@ -337,10 +372,19 @@ class _BaseMLP:
             {**optimizer.get_config(), "learning_rate": lr}
         )
 
+    def _sklearn_lines(self) -> bool:
+        """Print sklearn's ``Iteration N, loss = X`` lines (verbose=True or >= 3)."""
+        return self.verbose is True or int(self.verbose) >= 3
+
     def _extra_callbacks(self, meta, has_validation, score_fn) -> list:
         from .callbacks.progress import progress_callbacks
         from .callbacks.sklearn_controls import SklearnControls
 
+        progress = []
+        if not self._sklearn_lines():
+            progress = progress_callbacks(self.verbose, meta["epochs_"])
+        if self.solver == "lbfgs":
+            return progress  # L-BFGS stops on its own criteria
         controls = SklearnControls(
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
@@ -352,65 +396,124 @@ class _BaseMLP:
             t0=meta["initial_t_"],
             verbose=bool(self.verbose),
             adaptive_solver=self.solver == "sgd",
+            print_iterations=self._sklearn_lines(),
         )
-        return [controls, *progress_callbacks(self.verbose, meta["epochs_"])]
+        return [controls, *progress]
+
+    def _train(self, model, data, plan) -> dict[str, list]:
+        if self.solver != "lbfgs":
+            return super()._train(model, data, plan)
+        from ._lbfgs import minimize
+        from ._trainers import borrowed_trainer
+
+        with borrowed_trainer(model) as net:
+            result = minimize(
+                net,
+                data,
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+                callbacks=plan.callbacks,
+                verbose=self._sklearn_lines(),
+            )
+        if not result.converged:
+            from sklearn.exceptions import ConvergenceWarning
+
+            from ._caller import warn_user
+
+            warn_user(
+                f"lbfgs failed to converge after {result.n_iter} iteration(s) "
+                f"({result.message}). Increase max_iter (now {self.max_iter}) "
+                f"or max_fun (now {self.max_fun}), or scale the data, e.g. "
+                "with StandardScaler in a Pipeline.",
+                ConvergenceWarning,
+            )
+        return result.history
 
     def _after_fit(self, history, callbacks) -> None:
-        from sklearn.exceptions import ConvergenceWarning
-
-        from ._caller import warn_user
-
-        controls = callbacks[0]
         names = [name for name, _ in self._named_callbacks()]
         self.callbacks_ = list(zip(names, self.callbacks_, strict=True))
+        self._forget_set_attributes()
         self.loss_curve_ = list(self.history_.get("loss", []))
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
-        if self.early_stopping:
+        stochastic = self.solver != "lbfgs"
+        if self.early_stopping and stochastic:
             self.best_loss_ = None
             self.validation_scores_ = list(self.history_.get("val_score", []))
             self.best_validation_score_ = max(self.validation_scores_)
         else:
-            self.best_loss_ = min(self.loss_curve_)
+            self.best_loss_ = min(self.loss_curve_, default=None)
             self.validation_scores_ = None
             self.best_validation_score_ = None
+        if stochastic:
+            self._after_stochastic_fit(history, callbacks[0])
+
+    def _after_stochastic_fit(self, history, controls) -> None:
+        from sklearn.exceptions import ConvergenceWarning
+
+        from ._caller import warn_user
+
+        # The count of epochs without improvement, named as in sklearn.
+        self._no_improvement_count = controls.no_improvement
         ran = len(history.get("loss", []))
-        partial = self.meta_["partial_"]
-        if not partial and not controls.stopped and ran == self.max_iter:
+        if not self.meta_["partial_"] and not controls.stopped and ran == self.max_iter:
             warn_user(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
                 "reached and the optimization hasn't converged yet.",
                 ConvergenceWarning,
             )
 
-    # -- sklearn-style views of the network --------------------------------------
-    def _dense_layers(self):
-        return [layer for layer in self.model_.layers if hasattr(layer, "kernel")]
-
     @property
-    def coefs_(self) -> list[np.ndarray]:
-        """Kernels of the dense layers, input side first."""
-        return [np.asarray(layer.kernel) for layer in self._dense_layers()]
+    def _optimizer(self):
+        """The network's Keras optimizer (sklearn's MLP keeps its own here).
 
-    @property
-    def intercepts_(self) -> list[np.ndarray]:
-        """Biases of the dense layers, input side first."""
-        return [np.asarray(layer.bias) for layer in self._dense_layers()]
+        Its ``learning_rate`` is the rate in force, as adapted by
+        ``learning_rate='invscaling'`` or ``'adaptive'``.
+        """
+        return self.model_.optimizer
 
-    @property
-    def n_layers_(self) -> int:
-        """Number of layers, input and output included."""
-        return len(self._dense_layers()) + 1
+    # -- dtypes --------------------------------------------------------------------
+    def _check_fit_X(self, X: np.ndarray, reuse: bool) -> np.ndarray:
+        if not reuse:
+            # float64 input trains a float64 network, as sklearn's MLP
+            # computes in the input's dtype; on JAX (where float64 is a
+            # process-wide switch) and under a set precision: float32.
+            self._input_dtype = X.dtype
+            float64 = (
+                self._sklearn_dropin
+                and X.dtype == np.float64
+                and self.precision is None
+                and backend_name() == "tensorflow"
+            )
+            self._network_dtype = "float64" if float64 else None
+        return self._check_X(X)
 
-    @property
-    def n_outputs_(self) -> int:
-        """Units of the output layer."""
-        return int(self.meta_["n_outputs_"])
+    def _validate_data_kwargs(self) -> dict:
+        return {**super()._validate_data_kwargs(), "accept_sparse": ["csr", "csc"]}
 
-    @property
-    def out_activation_(self) -> str:
-        """Output activation, named as sklearn names it."""
-        name = self.meta_["output_activation_"]
-        return _SKLEARN_ACT.get(name, name)
+    def _check_X(self, X) -> np.ndarray:
+        if sparse.issparse(X):
+            X = X.toarray()  # networks take dense batches
+        if self._float_dtype() == "float64":
+            return np.asarray(X, dtype=np.float64)
+        return as_float32(X)
+
+    def _float_dtype(self) -> str | None:
+        return self.__dict__.get("_network_dtype")
+
+
+def _minibatch_solver(estimator) -> bool:
+    """``partial_fit`` exists for minibatch solvers only (not 'lbfgs')."""
+    return estimator.solver != "lbfgs"
+
+
+def _refuse_early_stopping(estimator) -> None:
+    if estimator.early_stopping:
+        raise ValueError(
+            "partial_fit does not support early_stopping=True: it trains one "
+            "epoch on the rows given, with none held out. Set "
+            "early_stopping=False, or use fit."
+        )
 
 
 def _keras_act(name: str) -> str:
@@ -432,7 +535,12 @@ class _ClassifierSteps:
 
     def _stratify_labels(self, y):
         y = np.asarray(y)
-        return y if y.ndim == 1 else None
+        if y.ndim != 1:
+            return None
+        classes = np.unique(y)
+        # Binary: stratified on the "is the positive class" column, as
+        # sklearn does (its error for a single-member class names it 'True').
+        return (y == classes[-1]).reshape(-1, 1) if len(classes) == 2 else y
 
     def _combine_weights(self, sw, y, encoder):
         if self.class_weight is None:
@@ -591,6 +699,34 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         )
         self.class_weight = class_weight
 
+    _sklearn_dropin = True
+
+    @available_if(_minibatch_solver)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch, continuing from the current weights.
+
+        Available for the minibatch solvers (not ``'lbfgs'``), as in sklearn.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Target labels.
+        classes : array-like of shape (n_classes,), default=None
+            All classes that ``y`` can take across calls. Required on the
+            first call when a batch may not show every class.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch further.
+        """
+        _refuse_early_stopping(self)
+        return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
+
 
 class MLPRegressor(_BaseMLP, KerasRegressorBase):
     __doc__ = fill(
@@ -604,6 +740,10 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
 
     Parameters
     ----------
+    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+        Loss to minimize. ``'squared_error'`` trains on standardized
+        targets; ``'poisson'`` (counts, rates: ``y >= 0``) uses an
+        exponential output (log link) on the raw targets.
     {hidden_layer_sizes}
     {activation}
     {solver}
@@ -648,11 +788,126 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
     >>> rng = np.random.RandomState(0)
     >>> X = rng.uniform(-1, 1, size=(200, 3))
     >>> y = 100 * X[:, 0] + 50 * X[:, 1] ** 2
-    >>> reg = MLPRegressor((32,), learning_rate_init=0.01, max_iter=100, random_state=0)
-    >>> reg = reg.fit(X, y)
+    >>> reg = MLPRegressor(
+    ...     hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=100,
+    ...     random_state=0,
+    ... ).fit(X, y)
     >>> reg.predict(X[:3]).shape
     (3,)
     >>> bool(reg.score(X, y) > 0.95)
     True
     """
     )
+
+    _parameter_constraints: dict = {
+        **_BaseMLP._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+    _sklearn_dropin = True
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        callbacks=None,
+        device="auto",
+        precision=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            dropout=dropout,
+            callbacks=callbacks,
+            device=device,
+            precision=precision,
+        )
+        self.loss = loss
+
+    def _new_target_encoder(self):
+        from .preprocessing.targets import RegressorTargetEncoder
+
+        return RegressorTargetEncoder(loss=self.loss)
+
+    def predict(self, X) -> np.ndarray:
+        """Predict targets for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, in the units of the ``y`` seen in ``fit`` and the
+            dtype of the ``X`` seen there (float32 or float64).
+        """
+        return super().predict(X).astype(self._output_dtype(), copy=False)
+
+    @available_if(_minibatch_solver)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch, continuing from the current weights.
+
+        Available for the minibatch solvers (not ``'lbfgs'``), as in sklearn.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch further.
+        """
+        _refuse_early_stopping(self)
+        return super().partial_fit(X, y, sample_weight=sample_weight)
