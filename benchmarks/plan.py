@@ -6,7 +6,7 @@ from . import data as datasets
 from . import workloads as w
 from .tools import NetSpec
 
-WORKLOADS = ("pima", "cv10", "churn", "predict", "grid", "import", "memory")
+WORKLOADS = ("pima", "cv10", "churn", "predict", "grid", "import", "memory", "lbfgs")
 
 
 def build(name: str, *, quick: bool) -> list[w.Workload]:
@@ -42,6 +42,8 @@ def build(name: str, *, quick: bool) -> list[w.Workload]:
     if name == "grid":
         spec = NetSpec((12, 8), 10, 2 if quick else 60)
         return [w.grid_workload(datasets.pima(), spec, quick)]
+    if name == "lbfgs":
+        return w.lbfgs_workloads(quick)
     if name == "import":
         return [w.import_workload()]
     if name == "memory":

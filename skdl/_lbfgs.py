@@ -213,8 +213,10 @@ def _jax_loss_and_grad(model, x, y, sw) -> LossGrad:
         def loss(theta, x, y, sw, non_trainable, metrics):
             parts = jnp.split(theta, np.cumsum(sizes)[:-1])
             values = [p.reshape(s) for p, s in zip(parts, shapes, strict=True)]
+            # training=False: no dropout (refused with L-BFGS anyway) and no
+            # optimizer loss scaling; the regularization losses are included.
             value, _ = model.compute_loss_and_updates(
-                values, non_trainable, metrics, x, y, sw, training=True
+                values, non_trainable, metrics, x, y, sw, training=False
             )
             return value
 

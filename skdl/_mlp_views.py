@@ -69,7 +69,7 @@ class _Weights:
             )
         dtype = obj._output_dtype()
         return [
-            np.asarray(getattr(layer, self.attr), dtype=dtype)
+            np.asarray(getattr(layer, self.attr).numpy(), dtype=dtype)
             for layer in obj._dense_layers()
         ]
 
@@ -121,9 +121,10 @@ class NetworkViews:
     def _dense_layers(self):
         return [layer for layer in self.model_.layers if hasattr(layer, "kernel")]
 
-    def _output_dtype(self):
-        """dtype of the input seen at fit (float32 or float64)."""
-        return self.__dict__.get("_input_dtype", np.float32)
+    def _output_dtype(self) -> str | None:
+        """dtype of the input seen at fit (``None`` for models saved before
+        skdl recorded it: their arrays keep the dtype they had)."""
+        return self.__dict__.get("_input_dtype")
 
     def _start_from_set_weights(self, model) -> None:
         """Write hand-set ``coefs_`` / ``intercepts_`` into a new network."""

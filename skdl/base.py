@@ -374,12 +374,19 @@ class KerasClassifierBase(ClassifierMixin, BaseKerasEstimator):
         if self.target_encoder_.target_type_ == "multilabel-indicator":
             return
         classes = np.unique(y)
-        if not np.array_equal(classes, np.unique(self.classes_)):
-            raise ValueError(
-                "warm_start can only be used where `y` has the same classes as "
-                f"in the previous call to fit. Previously got {self.classes_}, "
-                f"`y` has {classes}. Set warm_start=False to train afresh."
-            )
+        if np.array_equal(classes, np.unique(self.classes_)):
+            return
+        unseen = np.setdiff1d(classes, self.classes_).tolist()
+        detail = (
+            f" Labels {unseen} were not seen when the estimator was first fitted."
+            if unseen
+            else ""
+        )
+        raise ValueError(
+            "warm_start can only be used where `y` has the same classes as in "
+            f"the previous call to fit. Previously got {self.classes_}, `y` has "
+            f"{classes}.{detail} Set warm_start=False to train afresh."
+        )
 
     def _score_raw(self, raw, encoder, y, sw) -> float:
         from sklearn.metrics import accuracy_score

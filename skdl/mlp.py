@@ -291,6 +291,12 @@ class _BaseMLP(NetworkViews):
         if not self._needs_validation():
             return None
         n = X.shape[0]
+        if n - int(np.ceil(self.validation_fraction * n)) < 1:
+            raise ValueError(
+                f"early_stopping=True holds out validation_fraction="
+                f"{self.validation_fraction} of {n} rows, which leaves no "
+                "training rows. Lower validation_fraction or use more data."
+            )
         # A class with a single member cannot be split both ways: refused
         # (train_test_split's error names the class), as sklearn does.
         tr, val = train_test_split(
@@ -478,7 +484,7 @@ class _BaseMLP(NetworkViews):
             # float64 input trains a float64 network, as sklearn's MLP
             # computes in the input's dtype; on JAX (where float64 is a
             # process-wide switch) and under a set precision: float32.
-            self._input_dtype = X.dtype
+            self._input_dtype = X.dtype.name
             float64 = (
                 self._sklearn_dropin
                 and X.dtype == np.float64
@@ -490,6 +496,12 @@ class _BaseMLP(NetworkViews):
 
     def _validate_data_kwargs(self) -> dict:
         return {**super()._validate_data_kwargs(), "accept_sparse": ["csr", "csc"]}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Sparse X is densified for the network (the MLPs, not ConvClassifier).
+        tags.input_tags.sparse = "accept_sparse" in self._validate_data_kwargs()
+        return tags
 
     def _check_X(self, X) -> np.ndarray:
         if sparse.issparse(X):
@@ -701,6 +713,12 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
 
     _sklearn_dropin = True
 
+    def _new_target_encoder(self):
+        from .preprocessing.targets import ClassifierTargetEncoder
+
+        # As sklearn's MLPClassifier: a y of one class fits and predicts it.
+        return ClassifierTargetEncoder(allow_single_class=True)
+
     @available_if(_minibatch_solver)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for one epoch, continuing from the current weights.
@@ -887,7 +905,9 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
             Predictions, in the units of the ``y`` seen in ``fit`` and the
             dtype of the ``X`` seen there (float32 or float64).
         """
-        return super().predict(X).astype(self._output_dtype(), copy=False)
+        pred = super().predict(X)
+        dtype = self._output_dtype()
+        return pred if dtype is None else pred.astype(dtype, copy=False)
 
     @available_if(_minibatch_solver)
     def partial_fit(self, X, y, sample_weight=None):

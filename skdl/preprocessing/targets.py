@@ -35,6 +35,9 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
     ----------
     classes : array-like or None, default=None
         All classes, when ``y`` may not show them all (``partial_fit``).
+    allow_single_class : bool, default=False
+        Accept a ``y`` holding one class (as sklearn's ``MLPClassifier``
+        does: the network then always predicts it) instead of refusing it.
 
     Attributes
     ----------
@@ -59,8 +62,12 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
     [1.0, 0.0]
     """
 
-    def __init__(self, classes=None):
+    # Default for encoders saved before the parameter existed.
+    allow_single_class = False
+
+    def __init__(self, classes=None, allow_single_class=False):
         self.classes = classes
+        self.allow_single_class = allow_single_class
 
     def fit(self, y, X=None, sample_weight=None):
         y = _column_to_1d(np.asarray(y))
@@ -88,8 +95,14 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
                     f"`y` has labels {unknown.tolist()} that are not in "
                     f"`classes` {self.classes_.tolist()}."
                 )
+        if len(self.classes_) < 2 and not self.allow_single_class:
+            raise ValueError(
+                f"`y` contains only one class ({self.classes_.tolist()}); a "
+                "classifier needs at least two classes to learn from. Check "
+                "the target column, or pass `classes=` to partial_fit."
+            )
         # A single class trains one sigmoid output towards 0 and always
-        # predicts that class, as sklearn's MLPClassifier does.
+        # predicts that class.
         binary = len(self.classes_) <= 2
         self.target_type_ = "binary" if binary else "multiclass"
         self.n_outputs_ = 1 if binary else len(self.classes_)
