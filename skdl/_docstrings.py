@@ -165,6 +165,10 @@ model_ : keras.Model
         Epochs (L-BFGS iterations) run by the last ``fit`` (one for
         ``partial_fit``), as in sklearn; ``loss_curve_`` and ``history_``
         keep the epochs of earlier warm-started fits too.
+    fit_engine_ : tuple of (str, str)
+        The engine that trained the last fit (``'compiled'``, ``'keras'``
+        or ``'lbfgs'``) and why, e.g. ``('keras', 'callback X has per-batch
+        hooks')``: see "How training runs" in the performance guide.
     callbacks_ : list of (str, keras.callbacks.Callback)
         The callback copies used by the last fit, with their names.
     t_ : int

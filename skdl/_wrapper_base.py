@@ -21,13 +21,13 @@ from sklearn.utils._param_validation import (
     Options,
     validate_parameter_constraints,
 )
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _routing
 from ._caller import warn_user
 from ._routing import PREFIXES, did_you_mean, routed
+from ._training.predict import PREDICT_CHUNK
 from .backend import compile_jit, import_keras
-from .base import PREDICT_CHUNK, as_float32
+from .base import as_float32
 from .preprocessing.keras_targets import loss_name
 
 __all__ = ["KerasWrapper"]
@@ -259,7 +259,7 @@ class KerasWrapper:
         return args
 
     # -- building and compiling the network --------------------------------------
-    def _build_model(self, meta):
+    def _build_model(self, meta, context):
         keras = import_keras()
         source = self._model_source()
         if isinstance(source, keras.Model):
@@ -385,15 +385,8 @@ class KerasWrapper:
         raise NotImplementedError
 
     # -- steps of fit -------------------------------------------------------------
-    def _fit_inner(self, X, y, sample_weight, partial, reuse, classes):
-        self._refit_features = not reuse
-        try:
-            return super()._fit_inner(X, y, sample_weight, partial, reuse, classes)
-        finally:
-            self.__dict__.pop("_refit_features", None)
-
-    def _check_X(self, X):
-        if self.__dict__.get("_refit_features"):
+    def _check_X(self, X, *, reset: bool = False):
+        if reset:
             self.feature_encoder_ = self.feature_encoder
             X = self.feature_encoder_.fit_transform(X)
         else:
@@ -453,7 +446,7 @@ class KerasWrapper:
         params = routed(routed(extra, "fit"), "callbacks")
         return found + _routing.callback_list(fit_cbs, params, "fit__callbacks")
 
-    def _extra_callbacks(self, meta, has_validation, score_fn) -> list:
+    def _extra_callbacks(self, context, has_validation, score_fn) -> list:
         from .callbacks.progress import EpochLogger
 
         return [EpochLogger()] if self._setting("verbose") else []
@@ -480,7 +473,7 @@ class KerasWrapper:
         meta.update(getattr(self.feature_encoder_, "get_metadata", dict)())
         return meta
 
-    def _after_fit(self, history, callbacks) -> None:
+    def _after_fit(self, history, callbacks, context) -> None:
         for key in _META_ATTRIBUTES:
             if key in self.meta_:
                 setattr(self, key, self.meta_[key])
@@ -516,16 +509,5 @@ class KerasWrapper:
                 state[key] = state[key].rebuild()
         super().__setstate__(state)
 
-    def _predict_network(self, X) -> np.ndarray:
-        size = vars(self).get("predict__batch_size")
-        if size is None:
-            return super()._predict_network(X)
-        check_is_fitted(self, "model_")
-        X = validate_data(self, X, reset=False, **self._validate_data_kwargs())
-        X = self._check_X(X)
-        size = X.shape[0] if size == -1 else size
-        parts = [
-            np.asarray(self.model_.predict_on_batch(X[i : i + size]))
-            for i in range(0, X.shape[0], size)
-        ]
-        return np.concatenate(parts, axis=0)
+    def _predict_chunk(self) -> int | None:
+        return vars(self).get("predict__batch_size")

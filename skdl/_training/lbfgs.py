@@ -9,7 +9,7 @@ compiled once per network (a ``tf.function`` on TensorFlow, ``jax.jit`` of
 Keras' stateless loss on JAX), so each evaluation by the optimizer is one
 call of compiled code. The compiled function takes the data as arguments
 and is cached on the network that runs it: a later fit of the same
-architecture (a pooled trainer, see :mod:`skdl._trainers`) reuses it.
+architecture (a pooled twin, see :mod:`skdl._training.twins`) reuses it.
 
 One L-BFGS iteration counts as one epoch: ``n_iter_``, ``loss_curve_`` and
 the callbacks' ``on_epoch_end`` see one entry per iteration.
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .backend import backend_name, import_keras
+from ..backend import backend_name, import_keras
 
 __all__ = ["LbfgsResult", "loss_and_grad", "minimize"]
 
