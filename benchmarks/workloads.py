@@ -137,7 +137,7 @@ def _lbfgs_estimator(tool: str, max_iter: int):
 
 def _lbfgs_variant(tool: str, d: dict, max_iter: int) -> Variant:
     def run() -> dict:
-        from skdl._trainers import clear_trainers
+        from skdl._training.twins import clear_trainers
 
         est = _lbfgs_estimator("sklearn" if tool == "sklearn" else "skdl", max_iter)
         if tool == "skdl-first-fit":
