@@ -106,6 +106,12 @@ class _BaseMLP(NetworkViews):
         callbacks=None,
         device="auto",
         precision=None,
+        backbone=None,
+        backbone_weights="imagenet",
+        freeze=True,
+        fine_tune_epochs=0,
+        fine_tune_learning_rate=1e-5,
+        fine_tune_layers=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -134,6 +140,12 @@ class _BaseMLP(NetworkViews):
         self.callbacks = callbacks
         self.device = device
         self.precision = precision
+        self.backbone = backbone
+        self.backbone_weights = backbone_weights
+        self.freeze = freeze
+        self.fine_tune_epochs = fine_tune_epochs
+        self.fine_tune_learning_rate = fine_tune_learning_rate
+        self.fine_tune_layers = fine_tune_layers
 
     # -- parameter checks that span several values ---------------------------
     def _check_params(self) -> None:
@@ -491,6 +503,7 @@ class _BaseMLP(NetworkViews):
             self._input_dtype = X.dtype.name
             float64 = (
                 self._sklearn_dropin
+                and getattr(self, "backbone", None) is None
                 and X.dtype == np.float64
                 and self.precision is None
                 and backend_name() == "tensorflow"

@@ -13,12 +13,13 @@ from ._mlp_base import (
     _minibatch_solver,
     _refuse_early_stopping,
 )
+from ._transfer import BACKBONE_CONSTRAINTS, _BackboneSteps
 from .base import KerasClassifierBase, KerasRegressorBase
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 
-class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
+class MLPClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierBase):
     __doc__ = fill(
         """Multilayer perceptron classifier on Keras.
 
@@ -58,11 +59,19 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     {device}
     {precision}
     {class_weight}
+    {backbone}
+    {backbone_weights}
+    {freeze}
+    {fine_tune_epochs}
+    {fine_tune_learning_rate}
+    {fine_tune_layers}
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels.
+    backbone_ : keras.Model or None
+        The backbone inside ``model_`` (``None`` without ``backbone``).
     {attributes}
 
     See Also
@@ -90,6 +99,7 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     _parameter_constraints: dict = {
         **_BaseMLP._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        **BACKBONE_CONSTRAINTS,
     }
 
     def __init__(
@@ -123,6 +133,12 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         device="auto",
         precision=None,
         class_weight=None,
+        backbone=None,
+        backbone_weights="imagenet",
+        freeze=True,
+        fine_tune_epochs=0,
+        fine_tune_learning_rate=1e-5,
+        fine_tune_layers=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -152,6 +168,12 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
             callbacks=callbacks,
             device=device,
             precision=precision,
+            backbone=backbone,
+            backbone_weights=backbone_weights,
+            freeze=freeze,
+            fine_tune_epochs=fine_tune_epochs,
+            fine_tune_learning_rate=fine_tune_learning_rate,
+            fine_tune_layers=fine_tune_layers,
         )
         self.class_weight = class_weight
 
@@ -190,7 +212,7 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         return super().partial_fit(X, y, classes=classes, sample_weight=sample_weight)
 
 
-class MLPRegressor(_BaseMLP, KerasRegressorBase):
+class MLPRegressor(_BackboneSteps, _BaseMLP, KerasRegressorBase):
     __doc__ = fill(
         """Multilayer perceptron regressor on Keras.
 
@@ -233,9 +255,17 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
     {callbacks}
     {device}
     {precision}
+    {backbone}
+    {backbone_weights}
+    {freeze}
+    {fine_tune_epochs}
+    {fine_tune_learning_rate}
+    {fine_tune_layers}
 
     Attributes
     ----------
+    backbone_ : keras.Model or None
+        The backbone inside ``model_`` (``None`` without ``backbone``).
     {attributes}
 
     See Also
@@ -263,6 +293,7 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
 
     _parameter_constraints: dict = {
         **_BaseMLP._parameter_constraints,
+        **BACKBONE_CONSTRAINTS,
         "loss": [StrOptions({"squared_error", "poisson"})],
     }
     _sklearn_dropin = True
@@ -298,6 +329,12 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
         callbacks=None,
         device="auto",
         precision=None,
+        backbone=None,
+        backbone_weights="imagenet",
+        freeze=True,
+        fine_tune_epochs=0,
+        fine_tune_learning_rate=1e-5,
+        fine_tune_layers=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -327,6 +364,12 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
             callbacks=callbacks,
             device=device,
             precision=precision,
+            backbone=backbone,
+            backbone_weights=backbone_weights,
+            freeze=freeze,
+            fine_tune_epochs=fine_tune_epochs,
+            fine_tune_learning_rate=fine_tune_learning_rate,
+            fine_tune_layers=fine_tune_layers,
         )
         self.loss = loss
 
