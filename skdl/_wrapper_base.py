@@ -470,7 +470,8 @@ class KerasWrapper:
                 meta[key] = getattr(encoder, key)
         meta.update(self._target_meta(encoder))
         meta.update(getattr(encoder, "get_metadata", dict)())
-        meta.update(getattr(self.feature_encoder_, "get_metadata", dict)())
+        encoder_ = getattr(self, "feature_encoder_", None)  # None: image files
+        meta.update(getattr(encoder_, "get_metadata", dict)())
         return meta
 
     def _after_fit(self, history, callbacks, context) -> None:

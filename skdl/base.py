@@ -44,6 +44,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._portable import from_portable, to_portable
 from ._training.data import FitContext, TrainingPlan, training_data
 from ._training.loop import train
 from ._training.predict import predict_raw
@@ -236,16 +237,7 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _prepare(self, X, y, sample_weight, reuse, classes):
         """Validate ``X``, ``y`` and weights; fit (or reuse) the target encoder."""
-        with _numeric_input():
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=not reuse,
-                multi_output=True,
-                y_numeric=not self._is_classifier(),
-                **self._validate_data_kwargs(),
-            )
+        X, y = self._validate_Xy(X, y, reset=not reuse)
         X = self._check_X(X, reset=not reuse)
         sw = None
         if sample_weight is not None:
@@ -259,6 +251,19 @@ class BaseKerasEstimator(BaseEstimator):
             with _numeric_input():
                 encoder.fit(y, sample_weight=sw)
         return X, y, self._combine_weights(sw, y, encoder), encoder
+
+    def _validate_Xy(self, X, y, *, reset: bool):
+        """``validate_data`` on the training data (``reset``: a fresh fit)."""
+        with _numeric_input():
+            return validate_data(
+                self,
+                X,
+                y,
+                reset=reset,
+                multi_output=True,
+                y_numeric=not self._is_classifier(),
+                **self._validate_data_kwargs(),
+            )
 
     def _new_network(self, meta, context: FitContext, encoder):
         """Build the compiled network and adapt the target encoder to it."""
@@ -354,10 +359,12 @@ class BaseKerasEstimator(BaseEstimator):
         if model is not None:
             state["_model_keras_bytes"] = model_to_bytes(model)
         state.pop("_predict_cache", None)
-        return state
+        # Keras objects and dtypes become plain records, so that safe formats
+        # (skops) hold nothing but skdl's own classes and plain data.
+        return to_portable(state)
 
     def __setstate__(self, state):
-        state = dict(state)
+        state = from_portable(dict(state))
         payload = state.pop("_model_keras_bytes", None)
         self.__dict__.update(state)
         fill_missing_params(self)
