@@ -1,4 +1,6 @@
-"""Train a CNN from a folder of image files (one subfolder per class).
+"""
+Train a CNN from a folder of image files (one subfolder per class)
+==================================================================
 
 Usage::
 
@@ -15,6 +17,7 @@ background threads, so the whole data set is never in memory.
 ``SKDL_EXAMPLES_FAST=1`` runs a quick version (few images, one epoch).
 """
 
+# %%
 from __future__ import annotations
 
 import sys
@@ -40,7 +43,7 @@ def digit_images():
     candidates = [*sys.argv[1:2], "../shared/data/mnist.npz"]
     found = next((Path(p) for p in candidates if Path(p).is_file()), None)
     if found is not None:
-        print(f"MNIST from {found}")
+        print(f"MNIST from {found.name}")
         (X, y), (Xt, yt) = load_mnist(found)
         return (X[:N_TRAIN], y[:N_TRAIN]), (Xt[:N_TEST], yt[:N_TEST])
     from sklearn.datasets import load_digits

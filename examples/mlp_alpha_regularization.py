@@ -1,4 +1,6 @@
-"""How the L2 penalty ``alpha`` shapes an MLP's decision boundary.
+"""
+How the L2 penalty ``alpha`` shapes an MLP's decision boundary
+==============================================================
 
     python examples/mlp_alpha_regularization.py
 
@@ -10,6 +12,7 @@ gives up and predicts one class). The same figure as scikit-learn's
 "Varying regularization in Multi-layer Perceptron", with skdl's estimator.
 """
 
+# %%
 from __future__ import annotations
 
 import warnings

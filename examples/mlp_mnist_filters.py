@@ -1,4 +1,6 @@
-"""The first-layer weights of an MLP trained on MNIST, drawn as images.
+"""
+The first-layer weights of an MLP trained on MNIST, drawn as images
+===================================================================
 
     python examples/mlp_mnist_filters.py path/to/mnist.npz
 
@@ -9,6 +11,7 @@ MNIST", with skdl's estimator and a local ``mnist.npz`` (Keras' layout)
 instead of a download. Without the file it uses sklearn's 8x8 digits.
 """
 
+# %%
 from __future__ import annotations
 
 import sys

@@ -1,4 +1,6 @@
-"""Training-loss curves of SGD (with and without momentum) and Adam.
+"""
+Training-loss curves of SGD (with and without momentum) and Adam
+================================================================
 
     python examples/mlp_training_strategies.py
 
@@ -9,6 +11,7 @@ scikit-learn's "Compare Stochastic learning strategies for MLPClassifier",
 with skdl's estimator.
 """
 
+# %%
 from __future__ import annotations
 
 import warnings

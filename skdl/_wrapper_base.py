@@ -495,7 +495,11 @@ class KerasWrapper:
         if not models:
             return super().__sklearn_clone__()
         new = {k: clone(v, safe=False) for k, v in params.items() if k not in models}
-        return type(self)(**new, **models)
+        copy = type(self)(**new, **models)
+        if "_skl_callbacks" in vars(self):
+            # As scikit-learn's clone: callbacks are shared by the clones.
+            copy._skl_callbacks = self._skl_callbacks
+        return copy
 
     def __getstate__(self):
         state = super().__getstate__()
