@@ -44,6 +44,7 @@ PREFIXES = (
     "loss",
     "metrics",
     "callbacks",
+    "score",
 )
 
 # What ``fit__<name>`` may override (per call of ``fit``).
@@ -59,8 +60,9 @@ FIT_KEYS = frozenset(
         "class_weight",
     }
 )
-# What ``predict__<name>`` may set.
-PREDICT_KEYS = frozenset({"batch_size"})
+# What ``predict__<name>`` may set (the last three send predictions through
+# ``keras.Model.predict``).
+PREDICT_KEYS = frozenset({"batch_size", "verbose", "steps", "callbacks"})
 # What ``compile__<name>`` may pass to ``keras.Model.compile``.
 COMPILE_KEYS = frozenset(
     {
@@ -157,6 +159,14 @@ def call_build_fn(
     return fn(**kwargs)
 
 
+class BuildArgumentError(TypeError, ValueError):
+    """A parameter is routed to a build function that does not take it.
+
+    A ``TypeError`` (what calling the function would raise) and a
+    ``ValueError`` (a bad parameter value, as sklearn reports them).
+    """
+
+
 def check_build_kwargs(
     fn: Callable, user_kwargs: Mapping[str, Any], named_params: Iterable[str]
 ) -> None:
@@ -176,10 +186,10 @@ def check_build_kwargs(
         close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.6)
         if close:
             hint = f" Did you mean {'model__' + close[0]!r}?"
-        raise ValueError(
-            f"Parameter {shown!r} is routed to the build function "
-            f"{fn_name}(), which has no argument {key!r}.{hint} Its arguments: "
-            f"{', '.join(sorted(names)) or 'none'}."
+        raise BuildArgumentError(
+            f"The build function {fn_name}() got an unexpected keyword "
+            f"argument {key!r}: parameter {shown!r} is routed to it.{hint} Its "
+            f"arguments: {', '.join(sorted(names)) or 'none'}."
         )
 
 

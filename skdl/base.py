@@ -180,10 +180,11 @@ class BaseKerasEstimator(BaseEstimator):
                 y_numeric=not self._is_classifier(),
                 **self._validate_data_kwargs(),
             )
-        X = self._check_X(X)
+        n_rows = X.shape[0]
         sw = None
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, X, dtype=np.float32)
+        X = self._check_X(X)
         if reuse:
             encoder = self.target_encoder_
         else:
@@ -191,19 +192,20 @@ class BaseKerasEstimator(BaseEstimator):
             if classes is not None:
                 encoder.set_params(classes=classes)
             with _numeric_input():
-                encoder.fit(y, sample_weight=sw)
+                self._fit_target_encoder(encoder, y, sw)
         sw = self._combine_weights(sw, y, encoder)
 
         seed = self._draw_seed()
         rng = np.random.RandomState(seed)
-        epochs, batch_size, shuffle = self._fit_plan_settings(X.shape[0])
+        epochs, batch_size, shuffle = self._fit_plan_settings(n_rows)
         if partial:
             epochs = 1
         split = None if partial else self._validation_split(X, y, sw, seed)
+        n_train = n_rows if split is None else len(split[0])
         meta = self._meta(X, encoder, batch_size)
         meta.update(
             seed_=seed,
-            n_train_=X.shape[0] if split is None else len(split[0]),
+            n_train_=n_train,
             initial_t_=self.t_ if reuse else 0,
             partial_=partial,
             epochs_=epochs,
@@ -219,7 +221,6 @@ class BaseKerasEstimator(BaseEstimator):
             # depend on the network (its loss, its output width).
             with _numeric_input():
                 y_enc = encoder.transform(y)
-            data = _training_data(X, y_enc, sw, split)
             score_fn = self._make_score_fn(model, encoder, X, y, sw, split)
             callbacks = self._fresh_user_callbacks()
             internal = self._extra_callbacks(meta, split is not None, score_fn)
@@ -234,16 +235,16 @@ class BaseKerasEstimator(BaseEstimator):
                 engine=self._training_engine(),
                 validation_batch_size=self._validation_batch_size(batch_size),
             )
-            history = _engine.train(model, data, plan)
+            history = self._train(model, X, y_enc, sw, split, plan)
 
-        previous = self.history_ if reuse else {}
+        previous = self.history_ if self._continues_history(partial, reuse) else {}
         self.model_ = model
         self.target_encoder_ = encoder
         self.meta_ = meta
         self.history_ = _merge_history(previous, history)
         epochs_run = len(next(iter(history.values()), []))
         self.n_iter_ = (self.n_iter_ if reuse else 0) + epochs_run
-        self.t_ = (self.t_ if reuse else 0) + epochs_run * data.n_samples
+        self.t_ = (self.t_ if reuse else 0) + epochs_run * n_train
         if self._is_classifier():
             self.classes_ = encoder.classes_
         for cb in callbacks:
@@ -254,6 +255,17 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _combine_weights(self, sw, y, encoder):
         return sw
+
+    def _fit_target_encoder(self, encoder, y, sw) -> None:
+        encoder.fit(y, sample_weight=sw)
+
+    def _continues_history(self, partial: bool, reuse: bool) -> bool:
+        """Whether ``history_`` grows (else this call's history replaces it)."""
+        return reuse
+
+    def _train(self, model, X, y_enc, sw, split, plan) -> dict[str, list]:
+        """Train ``model``; return the history of this call (one list per key)."""
+        return _engine.train(model, _training_data(X, y_enc, sw, split), plan)
 
     def _draw_seed(self) -> int:
         return int(check_random_state(self.random_state).randint(_MAX_SEED))
@@ -289,10 +301,14 @@ class BaseKerasEstimator(BaseEstimator):
         return score
 
     def _fresh_user_callbacks(self) -> list:
-        """Deep copies of the user's callbacks, so fits never share state."""
+        """Copies of the user's callbacks, so fits never share their state.
+
+        The copies are shallow: what a callback refers to (a list or dict it
+        records into) is the user's own, as with Keras' ``fit``.
+        """
         import copy
 
-        return [copy.deepcopy(cb) for cb in self._user_callbacks()]
+        return [copy.copy(cb) for cb in self._user_callbacks()]
 
     @staticmethod
     def _is_classifier_type(obj) -> bool:
