@@ -146,16 +146,16 @@ def call_build_fn(
     ``model__*`` (and unprefixed extra) parameters are passed by name.
     """
     names, var_kw = signature_names(fn)
-    kwargs: dict[str, Any] = {}
-    for key in names & set(meta):
-        kwargs[key] = meta[key]
+    # The user's parameters first, then what skdl provides (scikeras' order).
+    kwargs: dict[str, Any] = dict(user_kwargs)
+    for key in sorted(names & set(meta)):
+        kwargs.setdefault(key, meta[key])
     if var_kw or "meta" in names:
-        kwargs["meta"] = dict(meta)
+        kwargs.setdefault("meta", dict(meta))
     if var_kw or "compile_kwargs" in names:
-        kwargs["compile_kwargs"] = compile_kwargs()
+        kwargs.setdefault("compile_kwargs", compile_kwargs())
     if var_kw or "params" in names:
-        kwargs["params"] = params()
-    kwargs.update(user_kwargs)
+        kwargs.setdefault("params", params())
     return fn(**kwargs)
 
 
@@ -407,3 +407,52 @@ class ModelParam:
         if self.compile_config is not None:
             model.compile_from_config(self.compile_config)
         return model
+
+
+class KerasObjectParam:
+    """A Keras loss, metric or optimizer instance in a parameter, picklable.
+
+    Keras pickles these through its saving format, which finds a user's own
+    class (``class MyMetric(keras.metrics.Metric)``) only when it is
+    registered. This keeps the class itself (pickled by reference, as any
+    class) and its config.
+    """
+
+    def __init__(self, cls: type, config: dict):
+        self.cls = cls
+        self.config = config
+
+    @classmethod
+    def wrap(cls, value):
+        """``value`` with its Keras loss/metric/optimizer instances wrapped."""
+        if isinstance(value, list | tuple):
+            return type(value)(cls.wrap(v) for v in value)
+        if isinstance(value, dict):
+            return {k: cls.wrap(v) for k, v in value.items()}
+        if _is_keras_object(value):
+            try:
+                return cls(type(value), value.get_config())
+            except (NotImplementedError, TypeError, ValueError):
+                return value
+        return value
+
+    @classmethod
+    def unwrap(cls, value):
+        """The inverse of :meth:`wrap`."""
+        if isinstance(value, cls):
+            return value.cls.from_config(value.config)
+        if isinstance(value, list | tuple):
+            return type(value)(cls.unwrap(v) for v in value)
+        if isinstance(value, dict):
+            return {k: cls.unwrap(v) for k, v in value.items()}
+        return value
+
+
+def _is_keras_object(value) -> bool:
+    import sys
+
+    if "keras" not in sys.modules or inspect.isclass(value):
+        return False
+    keras = import_keras()
+    kinds = (keras.losses.Loss, keras.metrics.Metric, keras.optimizers.Optimizer)
+    return isinstance(value, kinds)

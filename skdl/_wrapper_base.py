@@ -9,6 +9,7 @@ fresh Keras objects, and the feature encoder. Routing logic itself lives in
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from numbers import Integral, Real
 from typing import Any
@@ -281,7 +282,11 @@ class KerasWrapper(WrapperSteps):
     def _build_model(self, meta):
         keras = import_keras()
         source = self._model_source()
-        if isinstance(source, keras.Model):
+        if isinstance(source, keras.Model) and self.__dict__.get("_initialize_only"):
+            # initialize() wraps the given network itself, for inference (a
+            # pretrained model); fit trains a copy.
+            net = source
+        elif isinstance(source, keras.Model):
             net = _routing.clone_network(source)
         else:
             params = self.get_params(deep=False)
@@ -399,13 +404,20 @@ class KerasWrapper(WrapperSteps):
             )
             net.compile_from_config(config)
             return
-        given, used = loss_name(self.loss), loss_name(net.loss)
-        if self.loss is not None and isinstance(net.loss, str) and given != used:
+        if self.loss is None or isinstance(net.loss, list | tuple | dict):
+            return
+        given, used = _canonical_loss(self.loss), _canonical_loss(net.loss)
+        # A subclass's own default loss gives way to the compiled one.
+        default = inspect.signature(type(self).__init__).parameters.get("loss")
+        own_default = None if default is None else default.default
+        if own_default is not None and _canonical_loss(own_default) == given:
+            return
+        if given is not None and used is not None and given != used:
             raise ValueError(
-                f"loss={self.loss!r} is set, but the build function compiled "
-                f"the model with loss={net.loss!r}. Drop `loss=` to keep the "
-                "model's own, or compile with `compile_kwargs` (or leave the "
-                "model uncompiled) so that `loss=` is used."
+                f"loss={self.loss!r} is set, but model compiled with "
+                f"loss={net.loss!r} by the build function. Drop `loss=` to keep "
+                "the model's own, or compile with `compile_kwargs` (or leave "
+                "the model uncompiled) so that `loss=` is used."
             )
 
     def _default_loss(self, meta, net) -> str:  # pragma: no cover - abstract
@@ -424,3 +436,11 @@ def _check_has_loss(loss) -> None:
             "or one per output) or by compiling the model in the build "
             "function."
         )
+
+
+def _canonical_loss(loss) -> str | None:
+    """The loss's full name, aliases resolved (``'mse'``: ``mean_squared_error``)."""
+    if isinstance(loss, str):
+        with contextlib.suppress(ValueError, TypeError):
+            loss = import_keras().losses.get(loss)
+    return loss_name(loss)

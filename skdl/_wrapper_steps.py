@@ -427,7 +427,12 @@ class WrapperSteps:
         if self.__dict__.get("_initialize_only"):
             return {}
         extra = self._keras_fit_extra()
-        if _wrapper_keras.wants_keras_fit(model, X, y_enc, plan.callbacks, extra):
+        # Keyword arguments of a fit call ask for Model.fit (as in scikeras).
+        called = bool(self.__dict__.get("_call_fit"))
+        keras_fit = _wrapper_keras.wants_keras_fit(
+            model, X, y_enc, plan.callbacks, extra
+        )
+        if called or keras_fit:
             fraction = float(self._setting("validation_split") or 0.0)
             history = _wrapper_keras.keras_fit(
                 model, X, y_enc, sw, split, plan, fraction, extra
@@ -461,7 +466,10 @@ class WrapperSteps:
         callbacks = args.pop("callbacks", None)
         callbacks = self._predict_callbacks() if callbacks is None else callbacks
         size = args.pop("batch_size", None)
-        if _wrapper_keras.wants_keras_predict(self.model_, X, callbacks, args):
+        called = bool(self.__dict__.get("_call_predict"))
+        if called or _wrapper_keras.wants_keras_predict(
+            self.model_, X, callbacks, args
+        ):
             if size is not None:
                 args["batch_size"] = size
             return _wrapper_keras.keras_predict(
@@ -496,6 +504,9 @@ class WrapperSteps:
         state = super().__getstate__()
         for key in ("model", "build_fn"):
             state[key] = _routing.ModelParam.wrap(state.get(key))
+        for key in self.get_params(deep=False):
+            if key not in ("model", "build_fn") and key in state:
+                state[key] = _routing.KerasObjectParam.wrap(state[key])
         model = self.__dict__.get("model_")
         if model is not None:
             state["_custom_objects"] = _custom_objects(model)
@@ -506,6 +517,7 @@ class WrapperSteps:
         for key in ("model", "build_fn"):
             if isinstance(state.get(key), _routing.ModelParam):
                 state[key] = state[key].rebuild()
+        state = {k: _routing.KerasObjectParam.unwrap(v) for k, v in state.items()}
         custom = state.pop("_custom_objects", None) or {}
         with import_keras().saving.custom_object_scope(custom):
             super().__setstate__(state)

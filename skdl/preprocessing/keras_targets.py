@@ -227,3 +227,13 @@ class KerasRegressorTargetEncoder(RegressorTargetEncoder):
 
     def __init__(self, standardize=False):
         super().__init__(standardize=standardize)
+
+    def inverse_transform(self, raw):
+        """Network outputs in the shape of ``y``, in the network's float type.
+
+        As in scikeras: a float32 network gives float32 predictions (a
+        float64 copy would only add digits the network never computed).
+        """
+        dtype = np.asarray(raw).dtype
+        out = super().inverse_transform(raw)
+        return out.astype(dtype, copy=False) if dtype.kind == "f" else out

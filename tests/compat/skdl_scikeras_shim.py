@@ -24,7 +24,9 @@ _PATCHED = {
     keras.optimizers.Optimizer: ("__reduce__",),
 }
 _ORIGINAL = {
-    (cls, name): cls.__dict__.get(name) for cls, names in _PATCHED.items() for name in names
+    (cls, name): cls.__dict__.get(name)
+    for cls, names in _PATCHED.items()
+    for name in names
 }
 
 import scikeras  # noqa: E402  (its import patches Keras; undone below)
