@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from . import _routing, _wrapper_keras
 from ._routing import routed
 from .backend import import_keras
-from .base import PREDICT_CHUNK, as_float32
+from .base import PREDICT_CHUNK, _numeric_input, as_float32
 
 __all__ = ["WrapperSteps"]
 
@@ -212,8 +212,6 @@ class WrapperSteps:
         seen = {"X_dtype_": _dtype_of(X), "y_dtype_": _dtype_of(y)}
         seen["y_ndim_"] = np.ndim(y) if _dtype_of(y) is not None else None
         seen["y_shape"] = np.shape(y) if _dtype_of(y) is not None else None
-        if reuse:
-            self._check_consistent(X, y, seen)
         if sample_weight is not None and not np.any(np.asarray(sample_weight)):
             raise ValueError(
                 "No training samples had any weight; only zeros were passed in "
@@ -227,33 +225,36 @@ class WrapperSteps:
             self.__dict__.pop("_refit_features", None)
             self.__dict__.pop("_seen", None)
 
-    def _check_consistent(self, X, y, seen) -> None:
+    def _check_consistent(self, X, seen) -> None:
         """Errors for data unlike what the estimator was fitted on."""
         name = type(self).__name__
         for key, what in (("X_dtype_", "X"), ("y_dtype_", "y")):
-            old, new = getattr(self, key, None), seen[key]
-            if old is not None and new is not None and not np.can_cast(new, old):
+            old, new = getattr(self, key, None), seen.get(key)
+            # Object arrays are judged by their content, elsewhere.
+            if new is None or old is None or new.kind == "O":
+                continue
+            if not np.can_cast(new, old):
                 raise ValueError(
                     f"Got {what} with dtype {new}, but this {name} expected "
                     f"{old} and casting from {new} to {old} is not safe!"
                 )
         old_ndim = getattr(self, "y_ndim_", None)
-        if old_ndim is not None and seen["y_ndim_"] not in (None, old_ndim):
+        if old_ndim is not None and seen.get("y_ndim_") not in (None, old_ndim):
             raise ValueError(
                 f"y has {seen['y_ndim_']} dimensions, but this {name} is "
                 f"expecting {old_ndim} dimensions in y."
             )
-        if old_ndim == 2 and np.ndim(y) == 2:
-            k, n = np.shape(y)[1], self.__dict__.get("_y_columns")
+        y_shape = seen.get("y_shape")
+        if old_ndim == 2 and y_shape is not None and len(y_shape) == 2:
+            k, n = y_shape[1], self.__dict__.get("_y_columns")
             if n is not None and k != n:
                 raise ValueError(
                     f"Detected ``y`` to have {k} columns (target features), "
                     f"but this {name} was fitted on y with {n}. Pass y of "
                     "the same shape to every fit call."
                 )
-        shape = getattr(self, "X_shape_", None)
-        new_shape = np.shape(X) if _dtype_of(X) is not None else None
-        if shape is not None and new_shape is not None:
+        shape, new_shape = getattr(self, "X_shape_", None), np.shape(X)
+        if shape is not None:
             if len(new_shape) != len(shape):
                 raise ValueError(
                     f"X has {len(new_shape)} dimensions, but this {name} is "
@@ -267,6 +268,9 @@ class WrapperSteps:
 
     def _check_X(self, X):
         self._X_shape = X.shape
+        seen = self.__dict__.get("_seen")
+        if seen is not None and not self.__dict__.get("_refit_features"):
+            self._check_consistent(X, seen)
         if self.__dict__.get("_refit_features"):
             self.feature_encoder_ = self.feature_encoder
             X = self.feature_encoder_.fit_transform(X)
@@ -373,7 +377,7 @@ class WrapperSteps:
         meta: dict[str, Any] = {
             "n_features_in_": self.n_features_in_,
             "X_shape_": self._X_shape,
-            "X_dtype_": seen.get("X_dtype_") or getattr(X, "dtype", None),
+            "X_dtype_": seen.get("X_dtype_"),
             "y_dtype_": seen.get("y_dtype_"),
             "y_ndim_": seen.get("y_ndim_"),
             "batch_size_": batch_size,
@@ -452,10 +456,9 @@ class WrapperSteps:
     # -- predict -------------------------------------------------------
     def _predict_network(self, X):
         check_is_fitted(self, "model_")
-        X = validate_data(self, X, reset=False, **self._validate_data_kwargs())
-        self._check_consistent(
-            X, None, {"X_dtype_": None, "y_dtype_": None, "y_ndim_": None}
-        )
+        with _numeric_input():
+            X = validate_data(self, X, reset=False, **self._validate_data_kwargs())
+        self._check_consistent(X, dict.fromkeys(("X_dtype_", "y_dtype_", "y_ndim_")))
         X = self._check_X(X)
         args = {
             k: v
