@@ -120,6 +120,13 @@ class KerasWrapper(WrapperSteps):
                     names.add(p.name)
         return names
 
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        # A subclass may pass its arguments on with ``*args, **kwargs`` (as
+        # scikeras allowed): its parameters are the named ones of every
+        # ``__init__`` along the classes.
+        return sorted(cls._init_param_names())
+
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Get parameters, routed ones (``model__units``...) included.
 

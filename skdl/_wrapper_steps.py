@@ -39,6 +39,8 @@ _META_ATTRIBUTES = (
     "n_outputs_",
     "n_outputs_expected_",
 )
+# Kept from the first fit by partial_fit and warm starts.
+_FIRST_FIT = ("X_dtype_", "y_dtype_", "y_ndim_")
 # What skdl keeps in ``meta_`` for itself; build functions do not see it.
 _PRIVATE_META = frozenset(
     {
@@ -373,10 +375,13 @@ class WrapperSteps:
 
     # -- meta -------------------------------------------------------
     def _meta(self, X, encoder, batch_size) -> dict[str, Any]:
-        seen = self.__dict__.get("_seen", {})
+        seen = dict(self.__dict__.get("_seen", {}))
+        reset = self.__dict__.get("_refit_features", True)
+        if not reset:  # data of the first fit
+            seen.update({k: getattr(self, k, None) for k in _FIRST_FIT})
         meta: dict[str, Any] = {
             "n_features_in_": self.n_features_in_,
-            "X_shape_": self._X_shape,
+            "X_shape_": self._X_shape if reset else self.X_shape_,
             "X_dtype_": seen.get("X_dtype_"),
             "y_dtype_": seen.get("y_dtype_"),
             "y_ndim_": seen.get("y_ndim_"),
