@@ -119,7 +119,7 @@ class SkdlKerasFit:
         self.inner = skdl_estimator(spec)
 
     def fit(self, X, y):
-        from skdl._engine import forced_engine
+        from skdl._training.loop import forced_engine
 
         with forced_engine("keras"):
             self.inner.fit(X, y)
@@ -136,7 +136,7 @@ class SkdlCold:
         self.inner = skdl_estimator(spec)
 
     def fit(self, X, y):
-        from skdl._trainers import clear_trainers
+        from skdl._training.twins import clear_trainers
 
         clear_trainers()
         self.inner.fit(X, y)

@@ -94,8 +94,8 @@ def _cv_variant(name, spec, d, folds, max_repeats=None) -> Variant:
 def _cv(name, spec, X, y, cv):
     from sklearn.model_selection import cross_val_score
 
-    from skdl._engine import forced_engine
-    from skdl._trainers import clear_trainers
+    from skdl._training.loop import forced_engine
+    from skdl._training.twins import clear_trainers
 
     if name in ("skdl-keras-fit", "skdl-first-fit"):
         engine = "keras" if name == "skdl-keras-fit" else "auto"

@@ -28,7 +28,7 @@ def warn_user(message: str, category: type[Warning]) -> None:
     """``warnings.warn`` at the first frame outside skdl, sklearn and joblib.
 
     A hard-coded ``stacklevel`` breaks whenever a family adds a step between
-    the user's call and the warning (an overridden ``_fit_inner``, a
+    the user's call and the warning (an overridden fit step, a
     pipeline); walking out of the libraries does not. When no frame is
     outside them, the warning points at the caller of this function.
     """

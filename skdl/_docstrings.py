@@ -152,6 +152,10 @@ model_ : keras.Model
         Best validation score with ``early_stopping``, else ``None``.
     n_iter_ : int
         Epochs run.
+    fit_engine_ : tuple of (str, str)
+        The engine that trained the last fit (``'compiled'`` or
+        ``'keras'``) and why, e.g. ``('keras', 'callback X has per-batch
+        hooks')``: see "How training runs" in the performance guide.
     callbacks_ : list of (str, keras.callbacks.Callback)
         The callback copies used by the last fit, with their names.
     t_ : int

@@ -105,17 +105,6 @@ def check_prefix(name: str, named_params: Iterable[str]) -> None:
     )
 
 
-def check_keys(prefix: str, params: Mapping[str, Any], allowed: Iterable[str]):
-    """Raise a ValueError for ``<prefix>__<key>`` with a key not in ``allowed``."""
-    allowed = sorted(allowed)
-    for key in routed(params, prefix):
-        if key not in allowed:
-            raise ValueError(
-                f"{prefix}__{key} is not supported.{did_you_mean(key, allowed)} "
-                f"Supported: {', '.join(f'{prefix}__{k}' for k in allowed)}."
-            )
-
-
 def signature_names(fn: Callable) -> tuple[set[str], bool]:
     """Keyword-passable parameter names of ``fn``, and whether it takes ``**kw``."""
     try:

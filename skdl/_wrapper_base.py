@@ -286,7 +286,7 @@ class KerasWrapper(WrapperSteps):
         return args
 
     # -- building and compiling the network --------------------------------------
-    def _build_model(self, meta):
+    def _build_model(self, meta, context):
         keras = import_keras()
         source = self._model_source()
         if isinstance(source, keras.Model) and self.__dict__.get("_initialize_only"):

@@ -107,6 +107,10 @@ model_ : keras.Model
         Per-epoch metrics (``loss``, ``val_loss``, metrics...).
     n_iter_ : int
         Epochs run.
+    fit_engine_ : tuple of (str, str)
+        The engine that trained the last fit (``'compiled'`` or
+        ``'keras'``) and why, e.g. ``('keras', 'callback X has per-batch
+        hooks')``: see "How training runs" in the performance guide.
     meta_ : dict
         The ``meta`` the network was built with.
     target_encoder_, feature_encoder_ : transformer

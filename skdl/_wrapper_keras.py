@@ -22,9 +22,9 @@ __all__ = [
     "KERAS_PREDICT_ARGS",
     "full_metric_name",
     "keras_fit",
+    "keras_fit_reason",
     "keras_predict",
     "plain_array",
-    "wants_keras_fit",
     "wants_keras_predict",
 ]
 
@@ -86,14 +86,17 @@ def _single_io(model) -> bool:
         return True
 
 
-def wants_keras_fit(model, X, y, callbacks, extra: dict) -> bool:
-    """Whether this fit must go through ``Model.fit``."""
-    return bool(
-        extra
-        or not (plain_array(X) and plain_array(y))
-        or not _single_io(model)
-        or overrides(callbacks, _EVAL_HOOKS)
-    )
+def keras_fit_reason(model, X, y, callbacks, extra: dict) -> str | None:
+    """Why this fit must go through ``Model.fit`` (``None``: it need not)."""
+    if extra:
+        return f"Model.fit arguments {sorted(extra)} were routed to it"
+    if not (plain_array(X) and plain_array(y)):
+        return "the data are not one dense array (sparse, or several inputs)"
+    if not _single_io(model):
+        return "the network has several inputs or outputs"
+    if overrides(callbacks, _EVAL_HOOKS):
+        return "a callback has evaluation (on_test_*) hooks"
+    return None
 
 
 def wants_keras_predict(model, X, callbacks, extra: dict) -> bool:

@@ -23,8 +23,10 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _routing, _wrapper_keras
 from ._routing import routed
+from ._training.loop import EngineChoice
+from ._training.predict import PREDICT_CHUNK, predict_raw
 from .backend import import_keras
-from .base import PREDICT_CHUNK, _numeric_input, as_float32
+from .base import _numeric_input, as_float32
 
 __all__ = ["WrapperSteps"]
 
@@ -210,7 +212,7 @@ class WrapperSteps:
             "accept_sparse": True,
         }
 
-    def _fit_inner(self, X, y, sample_weight, partial, reuse, classes):
+    def _fit_steps(self, X, y, sample_weight, partial, reuse, classes):
         seen = {"X_dtype_": _dtype_of(X), "y_dtype_": _dtype_of(y)}
         seen["y_ndim_"] = np.ndim(y) if _dtype_of(y) is not None else None
         seen["y_shape"] = np.shape(y) if _dtype_of(y) is not None else None
@@ -222,7 +224,7 @@ class WrapperSteps:
         self._refit_features = not reuse
         self._seen = seen
         try:
-            return super()._fit_inner(X, y, sample_weight, partial, reuse, classes)
+            return super()._fit_steps(X, y, sample_weight, partial, reuse, classes)
         finally:
             self.__dict__.pop("_refit_features", None)
             self.__dict__.pop("_seen", None)
@@ -268,12 +270,12 @@ class WrapperSteps:
                     f"{name} is expecting X of shape {tuple(shape[1:])}."
                 )
 
-    def _check_X(self, X):
+    def _check_X(self, X, *, reset: bool = False):
         self._X_shape = X.shape
         seen = self.__dict__.get("_seen")
-        if seen is not None and not self.__dict__.get("_refit_features"):
+        if seen is not None and not reset:
             self._check_consistent(X, seen)
-        if self.__dict__.get("_refit_features"):
+        if reset:
             self.feature_encoder_ = self.feature_encoder
             X = self.feature_encoder_.fit_transform(X)
         else:
@@ -364,7 +366,7 @@ class WrapperSteps:
         params = routed(routed(extra, "predict"), "callbacks")
         return found + _routing.callback_list(cbs, params, "predict__callbacks")
 
-    def _extra_callbacks(self, meta, has_validation, score_fn) -> list:
+    def _extra_callbacks(self, context, has_validation, score_fn) -> list:
         from .callbacks.progress import EpochLogger
 
         return [EpochLogger()] if self._setting("verbose") else []
@@ -408,7 +410,7 @@ class WrapperSteps:
         """What a build function sees of ``meta`` (scikeras' keys)."""
         return {k: v for k, v in meta.items() if k not in _PRIVATE_META}
 
-    def _after_fit(self, history, callbacks) -> None:
+    def _after_fit(self, history, callbacks, context) -> None:
         for key in _META_ATTRIBUTES:
             if key in self.meta_:
                 setattr(self, key, self.meta_[key])
@@ -432,23 +434,23 @@ class WrapperSteps:
             )
 
     # -- training -------------------------------------------------------
-    def _train(self, model, X, y_enc, sw, split, plan) -> dict[str, list]:
+    def _train(self, model, X, y_enc, sw, split, plan):
         if self.__dict__.get("_initialize_only"):
-            return {}
+            return {}, EngineChoice("none", "initialize() trains nothing")
         extra = self._keras_fit_extra()
-        # Keyword arguments of a fit call ask for Model.fit (as in scikeras).
-        called = bool(self.__dict__.get("_call_fit"))
-        keras_fit = _wrapper_keras.wants_keras_fit(
-            model, X, y_enc, plan.callbacks, extra
-        )
-        if called or keras_fit:
+        reason = _wrapper_keras.keras_fit_reason(model, X, y_enc, plan.callbacks, extra)
+        if self.__dict__.get("_call_fit"):
+            reason = "fit() was called with keyword arguments for Model.fit"
+        if reason is None:
+            history, choice = super()._train(model, X, y_enc, sw, split, plan)
+        else:
             fraction = float(self._setting("validation_split") or 0.0)
             history = _wrapper_keras.keras_fit(
                 model, X, y_enc, sw, split, plan, fraction, extra
             )
-        else:
-            history = super()._train(model, X, y_enc, sw, split, plan)
-        return {_wrapper_keras.full_metric_name(k): v for k, v in history.items()}
+            choice = EngineChoice("keras", reason)
+        names = {_wrapper_keras.full_metric_name(k): v for k, v in history.items()}
+        return names, choice
 
     def _keras_fit_extra(self) -> dict[str, Any]:
         """Arguments for ``Model.fit`` that skdl's own settings do not cover."""
@@ -483,16 +485,7 @@ class WrapperSteps:
             return _wrapper_keras.keras_predict(
                 self.model_, X, {**args, "callbacks": callbacks}
             )
-        if size is None:
-            from .base import _predict_raw
-
-            return _predict_raw(self.model_, X)
-        size = X.shape[0] if size == -1 else size
-        parts = [
-            np.asarray(self.model_.predict_on_batch(X[i : i + size]))
-            for i in range(0, X.shape[0], size)
-        ]
-        return np.concatenate(parts, axis=0)
+        return predict_raw(self.model_, X, size)
 
     # -- persistence -------------------------------------------------------
     def __sklearn_clone__(self):

@@ -1,7 +1,10 @@
-"""Everything that depends on the Keras backend lives here.
+"""Backend plumbing: importing Keras, devices, precision and seeding.
 
-The rest of skdl talks to ``keras`` and ``keras.ops`` only. This module owns
-the pieces that differ between TensorFlow, JAX and PyTorch: importing Keras
+Estimators, networks and callbacks talk to ``keras`` and ``keras.ops``.
+What differs between backends lives in two places: the compiled epochs,
+one module per backend in :mod:`skdl._training` (beside its
+``keras_compat`` module, which holds every private Keras name skdl uses),
+and this module, which owns the rest: importing Keras
 lazily (``import skdl`` must stay cheap), quieting backend log spam,
 choosing the device a block of code runs on (with GPU memory taken as
 needed rather than all at once, one GPU per parallel worker process on
@@ -230,19 +233,15 @@ def device_scope(device: str = "auto", precision: str | None = None) -> Iterator
 
 
 def _keras_global_seed_state() -> tuple[Any, Any]:
-    from keras.src.backend.common import global_state
+    from ._training.keras_compat import global_seed_state
 
-    return (
-        global_state.get_global_attribute("global_random_seed"),
-        global_state.get_global_attribute("global_seed_generator"),
-    )
+    return global_seed_state()
 
 
 def _set_keras_global_seed_state(state: tuple[Any, Any]) -> None:
-    from keras.src.backend.common import global_state
+    from ._training.keras_compat import set_global_seed_state
 
-    global_state.set_global_attribute("global_random_seed", state[0])
-    global_state.set_global_attribute("global_seed_generator", state[1])
+    set_global_seed_state(state)
 
 
 @contextlib.contextmanager

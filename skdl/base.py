@@ -7,14 +7,21 @@ fitted state when a call fails, and pickling the network as ``.keras`` bytes.
 
 Families (MLP, convolutional, user-built) override a few small steps:
 
-* ``_check_X(X)``: reshape or check validated features for the network;
+* ``_check_X(X, reset=...)``: turn validated features into the network's
+  input (``reset=True`` in a fit that starts afresh: fit feature encoders);
 * ``_new_target_encoder()``: how ``y`` is encoded;
-* ``_build_model(meta)``: return a compiled Keras model;
-* ``_extra_callbacks(...)``: training controls (convergence, schedules);
+* ``_build_model(meta, context)``: return a compiled Keras model;
+* ``_extra_callbacks(context, ...)``: training controls (convergence, schedules);
 * ``_fit_plan_settings(n_samples)``: epochs and batch size;
 * ``_configure_target_encoder(encoder, model)``: adapt the encoding of ``y``
   to the built network (called before ``y`` is encoded);
-* ``_training_engine()``: force a training path of :mod:`skdl._engine`.
+* ``_training_engine()``: the engine asked for (``'auto'``; the decision is
+  :func:`skdl._training.loop.decide_engine`'s).
+
+``meta`` is the public dict a build function receives (scikeras' keys);
+facts about the fit itself (seed, epochs, ``partial_fit`` or not) travel in
+a :class:`~skdl._training.data.FitContext`. Training itself is
+:mod:`skdl._training`'s (see ``docs/how_skdl_trains.md``).
 """
 
 from __future__ import annotations
@@ -35,7 +42,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _engine
+from ._training.data import FitContext, TrainingPlan, training_data
+from ._training.loop import train
+from ._training.predict import predict_raw
 from .backend import import_keras, seeded
 
 __all__ = ["BaseKerasEstimator", "KerasClassifierBase", "KerasRegressorBase"]
@@ -56,15 +65,6 @@ def fill_missing_params(estimator: BaseEstimator) -> None:
             setattr(estimator, name, default)
 
 
-# Rows per call of the network at predict time. Small inputs go through one
-# compiled call (``predict_on_batch``), never through ``Model.predict``'s
-# per-call data pipeline.
-PREDICT_CHUNK = 16384
-# Inputs of fewer rows are padded to this many: matrix-product kernels
-# chosen by batch size round differently, and padding gives every small
-# batch the same kernel, so a row's prediction does not depend on the
-# other rows predicted with it.
-PREDICT_MIN_ROWS = 32
 _MAX_SEED = 2**31 - 1
 
 
@@ -74,8 +74,12 @@ class BaseKerasEstimator(BaseEstimator):
     _parameter_constraints: dict = {}
 
     # -- steps a family overrides ------------------------------------------
-    def _check_X(self, X: np.ndarray) -> np.ndarray:
-        """Turn validated features into the network's input (float32)."""
+    def _check_X(self, X: np.ndarray, *, reset: bool = False) -> np.ndarray:
+        """Turn validated features into the network's input (float32).
+
+        ``reset=True`` in a fit that starts afresh (what the features are
+        is learned again), ``False`` in warm starts and at predict time.
+        """
         return as_float32(X)
 
     def _validate_data_kwargs(self) -> dict[str, Any]:
@@ -84,8 +88,8 @@ class BaseKerasEstimator(BaseEstimator):
     def _new_target_encoder(self):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _build_model(self, meta: dict[str, Any]):  # pragma: no cover
-        raise NotImplementedError
+    def _build_model(self, meta: dict[str, Any], context: FitContext):
+        raise NotImplementedError  # pragma: no cover
 
     def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
         """Return ``(epochs, batch_size, shuffle)`` for one ``fit``."""
@@ -95,7 +99,7 @@ class BaseKerasEstimator(BaseEstimator):
         """Rows per call when evaluating held-out rows (``None``: all at once)."""
         return None
 
-    def _extra_callbacks(self, meta, validation, score_fn) -> list:
+    def _extra_callbacks(self, context: FitContext, validation, score_fn) -> list:
         """Internal callbacks for this family (convergence, schedules...)."""
         return []
 
@@ -118,14 +122,14 @@ class BaseKerasEstimator(BaseEstimator):
         """Whether to log ``val_score`` (the ``score`` metric) every epoch."""
         return False
 
-    def _after_fit(self, history: dict[str, list], callbacks: list) -> None:
+    def _after_fit(self, history: dict[str, list], callbacks: list, context) -> None:
         """Store family-specific fitted attributes."""
 
     def _configure_target_encoder(self, encoder, model) -> None:
         """Adapt a freshly fitted target encoder to the built network."""
 
     def _training_engine(self) -> str:
-        """Training path for :func:`skdl._engine.train` (``'auto'``)."""
+        """The engine asked for: ``'auto'`` lets the training loop decide."""
         return "auto"
 
     # -- fit ------------------------------------------------------------------
@@ -158,7 +162,7 @@ class BaseKerasEstimator(BaseEstimator):
         # a copy of its variables so an interrupted call rolls them back too.
         variables = _capture_variables(self.model_) if reuse else []
         try:
-            return self._fit_inner(X, y, sample_weight, partial, reuse, classes)
+            return self._fit_steps(X, y, sample_weight, partial, reuse, classes)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(snapshot)
@@ -169,7 +173,53 @@ class BaseKerasEstimator(BaseEstimator):
     def _check_params(self) -> None:
         """Checks that span several parameters (after ``_validate_params``)."""
 
-    def _fit_inner(self, X, y, sample_weight, partial, reuse, classes):
+    def _fit_steps(self, X, y, sample_weight, partial, reuse, classes):
+        """Prepare, build (or reuse) the network, train, store."""
+        X, y, sw, encoder = self._prepare(X, y, sample_weight, reuse, classes)
+        seed = self._draw_seed()
+        n_rows = len(y)  # X may be several arrays, for a network of several inputs
+        epochs, batch_size, shuffle = self._fit_plan_settings(n_rows)
+        split = None if partial else self._validation_split(X, y, sw, seed)
+        context = FitContext(
+            seed=seed,
+            partial=partial,
+            epochs=1 if partial else epochs,
+            n_train=n_rows if split is None else len(split[0]),
+            initial_t=self.t_ if reuse else 0,
+        )
+        meta = self._meta(X, encoder, batch_size)
+        with self._device_scope(), seeded(seed):
+            model = self.model_ if reuse else self._new_network(meta, context, encoder)
+            # y is encoded once the network exists: how it is encoded may
+            # depend on the network (its loss, its output width).
+            with _numeric_input():
+                y_enc = encoder.transform(y)
+            score_fn = self._make_score_fn(model, encoder, X, y, sw, split)
+            callbacks = self._fresh_user_callbacks()
+            internal = self._extra_callbacks(context, split is not None, score_fn)
+            plan = TrainingPlan(
+                epochs=context.epochs,
+                batch_size=batch_size,
+                shuffle=shuffle,
+                rng=np.random.RandomState(seed),
+                callbacks=internal + callbacks,
+                initial_epoch=self.n_iter_ if reuse else 0,
+                score_fn=score_fn,
+                engine=self._training_engine(),
+                validation_batch_size=self._validation_batch_size(batch_size),
+            )
+            history, choice = self._train(model, X, y_enc, sw, split, plan)
+        keep = self._continues_history(partial, reuse)
+        self._store(model, encoder, meta, history, reuse, context.n_train, keep)
+        self.fit_engine_ = tuple(choice)
+        for cb in callbacks:
+            cb.set_model(None)  # keep no second reference to the network
+        self.callbacks_ = callbacks
+        self._after_fit(history, internal, context)
+        return self
+
+    def _prepare(self, X, y, sample_weight, reuse, classes):
+        """Validate ``X``, ``y`` and weights; fit (or reuse) the target encoder."""
         with _numeric_input():
             X, y = validate_data(
                 self,
@@ -180,11 +230,10 @@ class BaseKerasEstimator(BaseEstimator):
                 y_numeric=not self._is_classifier(),
                 **self._validate_data_kwargs(),
             )
-        n_rows = X.shape[0]
         sw = None
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, X, dtype=np.float32)
-        X = self._check_X(X)
+        X = self._check_X(X, reset=not reuse)
         if reuse:
             encoder = self.target_encoder_
         else:
@@ -193,68 +242,7 @@ class BaseKerasEstimator(BaseEstimator):
                 encoder.set_params(classes=classes)
             with _numeric_input():
                 self._fit_target_encoder(encoder, y, sw)
-        sw = self._combine_weights(sw, y, encoder)
-
-        seed = self._draw_seed()
-        rng = np.random.RandomState(seed)
-        epochs, batch_size, shuffle = self._fit_plan_settings(n_rows)
-        if partial:
-            epochs = 1
-        split = None if partial else self._validation_split(X, y, sw, seed)
-        n_train = n_rows if split is None else len(split[0])
-        meta = self._meta(X, encoder, batch_size)
-        meta.update(
-            seed_=seed,
-            n_train_=n_train,
-            initial_t_=self.t_ if reuse else 0,
-            partial_=partial,
-            epochs_=epochs,
-        )
-
-        with self._device_scope(), seeded(seed):
-            if reuse:
-                model = self.model_
-            else:
-                model = self._build_model(meta)
-                self._configure_target_encoder(encoder, model)
-            # y is encoded once the network exists: how it is encoded may
-            # depend on the network (its loss, its output width).
-            with _numeric_input():
-                y_enc = encoder.transform(y)
-            score_fn = self._make_score_fn(model, encoder, X, y, sw, split)
-            callbacks = self._fresh_user_callbacks()
-            internal = self._extra_callbacks(meta, split is not None, score_fn)
-            plan = _engine.TrainingPlan(
-                epochs=epochs,
-                batch_size=batch_size,
-                shuffle=shuffle,
-                rng=rng,
-                callbacks=internal + callbacks,
-                initial_epoch=self.n_iter_ if reuse else 0,
-                score_fn=score_fn,
-                engine=self._training_engine(),
-                validation_batch_size=self._validation_batch_size(batch_size),
-            )
-            history = self._train(model, X, y_enc, sw, split, plan)
-
-        previous = self.history_ if self._continues_history(partial, reuse) else {}
-        self.model_ = model
-        self.target_encoder_ = encoder
-        self.meta_ = meta
-        self.history_ = _merge_history(previous, history)
-        epochs_run = len(next(iter(history.values()), []))
-        self.n_iter_ = (self.n_iter_ if reuse else 0) + epochs_run
-        self.t_ = (self.t_ if reuse else 0) + epochs_run * n_train
-        if self._is_classifier():
-            self.classes_ = encoder.classes_
-        for cb in callbacks:
-            cb.set_model(None)  # keep no second reference to the network
-        self.callbacks_ = callbacks
-        self._after_fit(history, internal)
-        return self
-
-    def _combine_weights(self, sw, y, encoder):
-        return sw
+        return X, y, self._combine_weights(sw, y, encoder), encoder
 
     def _fit_target_encoder(self, encoder, y, sw) -> None:
         encoder.fit(y, sample_weight=sw)
@@ -263,9 +251,31 @@ class BaseKerasEstimator(BaseEstimator):
         """Whether ``history_`` grows (else this call's history replaces it)."""
         return reuse
 
-    def _train(self, model, X, y_enc, sw, split, plan) -> dict[str, list]:
-        """Train ``model``; return the history of this call (one list per key)."""
-        return _engine.train(model, _training_data(X, y_enc, sw, split), plan)
+    def _train(self, model, X, y_enc, sw, split, plan):
+        """Train ``model``; return this call's history and the engine choice."""
+        return train(model, training_data(X, y_enc, sw, split), plan)
+
+    def _new_network(self, meta, context: FitContext, encoder):
+        """Build the compiled network and adapt the target encoder to it."""
+        model = self._build_model(meta, context)
+        self._configure_target_encoder(encoder, model)
+        return model
+
+    def _store(self, model, encoder, meta, history, reuse, n_samples, keep) -> None:
+        """Record the fitted network, encoder, ``meta`` and history."""
+        previous = self.history_ if keep else {}
+        self.model_ = model
+        self.target_encoder_ = encoder
+        self.meta_ = meta
+        self.history_ = _merge_history(previous, history)
+        epochs_run = len(next(iter(history.values()), []))
+        self.n_iter_ = (self.n_iter_ if reuse else 0) + epochs_run
+        self.t_ = (self.t_ if reuse else 0) + epochs_run * n_samples
+        if self._is_classifier():
+            self.classes_ = encoder.classes_
+
+    def _combine_weights(self, sw, y, encoder):
+        return sw
 
     def _draw_seed(self) -> int:
         return int(check_random_state(self.random_state).randint(_MAX_SEED))
@@ -295,7 +305,7 @@ class BaseKerasEstimator(BaseEstimator):
         swv = None if sw is None else sw[val]
 
         def score() -> float:
-            raw = _predict_raw(model, Xv)
+            raw = predict_raw(model, Xv)
             return self._score_raw(raw, encoder, yv, swv)
 
         return score
@@ -323,7 +333,11 @@ class BaseKerasEstimator(BaseEstimator):
         check_is_fitted(self, "model_")
         with _numeric_input():
             X = validate_data(self, X, reset=False, **self._validate_data_kwargs())
-        return _predict_raw(self.model_, self._check_X(X))
+        return predict_raw(self.model_, self._check_X(X), self._predict_chunk())
+
+    def _predict_chunk(self) -> int | None:
+        """Rows per network call at predict time (``None``: the default)."""
+        return None
 
     # -- persistence -------------------------------------------------------------
     def __getstate__(self):
@@ -543,38 +557,11 @@ def _capture_variables(model) -> list:
     return [(v, np.array(v.numpy(), copy=True)) for v in variables]
 
 
-def _training_data(X, y_enc, sw, split) -> _engine.TrainingData:
-    if split is None:
-        return _engine.TrainingData(X, y_enc, sw)
-    tr, val = split
-    sw_tr = None if sw is None else sw[tr]
-    sw_val = None if sw is None else sw[val]
-    return _engine.TrainingData(
-        X[tr], y_enc[tr], sw_tr, validation=(X[val], y_enc[val], sw_val)
-    )
-
-
 def _merge_history(old: dict, new: dict) -> dict[str, list]:
     merged = {k: list(v) for k, v in old.items()}
     for key, values in new.items():
         merged.setdefault(key, []).extend(values)
     return merged
-
-
-def _predict_raw(model, X: np.ndarray) -> np.ndarray:
-    """Network outputs for ``X`` through compiled calls, chunk by chunk."""
-    n = X.shape[0]
-    if 0 < n < PREDICT_MIN_ROWS:
-        padded = np.zeros((PREDICT_MIN_ROWS, *X.shape[1:]), dtype=X.dtype)
-        padded[:n] = X
-        return np.asarray(model.predict_on_batch(padded))[:n]
-    if n <= PREDICT_CHUNK:
-        return np.asarray(model.predict_on_batch(X))
-    parts = [
-        np.asarray(model.predict_on_batch(X[i : i + PREDICT_CHUNK]))
-        for i in range(0, X.shape[0], PREDICT_CHUNK)
-    ]
-    return np.concatenate(parts, axis=0)
 
 
 def model_to_bytes(model) -> bytes:

@@ -9,9 +9,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._docstrings import ATTRIBUTES, PARAMS
+from ._mlp_base import _BaseMLP, _ClassifierSteps, dropout_rates
 from .backend import compile_jit, import_keras
 from .base import KerasClassifierBase, as_float32
-from .mlp import _BaseMLP, _ClassifierSteps
 from .networks.conv import AUGMENTATION_PRESETS
 
 __all__ = ["ConvClassifier"]
@@ -292,16 +292,8 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
 
     def _dropout_rates(self) -> tuple[float, ...]:
         n = len(self._filters()) + len(self._hidden_sizes())
-        if isinstance(self.dropout, Real):
-            return (float(self.dropout),) * n
-        rates = [float(r) for r in np.asarray(self.dropout, dtype=float).ravel()]
-        if len(rates) != n or not all(0 <= r < 1 for r in rates):
-            raise ValueError(
-                "The 'dropout' parameter must be one rate in [0, 1) or one per "
-                f"block, len(filters) + len(dense_layer_sizes) = {n} here; got "
-                f"{self.dropout!r}."
-            )
-        return tuple(rates)
+        per = f"block, len(filters) + len(dense_layer_sizes) = {n} here"
+        return dropout_rates(self.dropout, n, per)
 
     def _param_image_shape(self) -> tuple[int, int, int] | None:
         if self.image_shape is None:
@@ -335,9 +327,9 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         # "numeric" keeps uint8 as uint8, so that _check_X can scale it.
         return {"dtype": "numeric", "ensure_min_samples": 1}
 
-    def _fit_inner(self, X, y, sample_weight, partial, reuse, classes):
+    def _prepare(self, X, y, sample_weight, reuse, classes):
         X = self._as_rows(X, reset=not reuse)
-        return super()._fit_inner(X, y, sample_weight, partial, reuse, classes)
+        return super()._prepare(X, y, sample_weight, reuse, classes)
 
     def _predict_network(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
@@ -398,7 +390,7 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
                 "of the fitted shape."
             )
 
-    def _check_X(self, X: np.ndarray) -> np.ndarray:
+    def _check_X(self, X: np.ndarray, *, reset: bool = False) -> np.ndarray:
         scale = self.scale_uint8 and X.dtype == np.uint8
         X = as_float32(X).reshape((X.shape[0], *self.input_shape_))
         if scale:
@@ -406,7 +398,7 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         return X
 
     # -- network ---------------------------------------------------------------------
-    def _build_model(self, meta):
+    def _build_model(self, meta, context):
         from .networks.conv import build_conv1d, build_conv2d
 
         shape = tuple(meta["X_shape_"][1:])
@@ -419,9 +411,9 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
             batch_norm=self.batch_norm,
             dropout=self._dropout_rates(),
             l2=0.5 * self.alpha / meta["batch_size_"],
-            seed=meta["seed_"],
+            seed=context.seed,
         )
-        augmentation = self._augmentation_layers(meta["seed_"])
+        augmentation = self._augmentation_layers(context.seed)
         if len(shape) == 3:
             build = build_conv2d
             opts["augmentation"] = augmentation
@@ -463,8 +455,8 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         # Fresh layers each fit: a layer instance belongs to one network.
         return [type(la).from_config(la.get_config()) for la in self.augmentation]
 
-    def _after_fit(self, history, callbacks) -> None:
-        super()._after_fit(history, callbacks)
+    def _after_fit(self, history, callbacks, context) -> None:
+        super()._after_fit(history, callbacks, context)
         self.input_shape_ = tuple(int(d) for d in self.meta_["X_shape_"][1:])
 
     # -- views of the network ----------------------------------------------------------

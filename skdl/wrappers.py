@@ -16,9 +16,9 @@ import numpy as np
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.class_weight import compute_sample_weight
 
 from . import _routing
+from ._training.data import class_weight_sample_weights
 from ._wrapper_base import KerasWrapper
 from ._wrapper_docs import fill_wrapper
 from .base import (
@@ -279,23 +279,7 @@ class KerasClassifier(KerasWrapper, KerasClassifierBase):
 
     def _combine_weights(self, sw, y, encoder):
         class_weight = self._setting("class_weight")
-        if class_weight is None:
-            return sw
-        if getattr(encoder, "target_type_", None) == "multilabel-indicator":
-            raise ValueError(
-                "class_weight is not supported for multilabel targets; pass "
-                "sample_weight instead."
-            )
-        if isinstance(class_weight, dict):
-            unknown = set(class_weight) - set(np.asarray(encoder.classes_).tolist())
-            if unknown:
-                raise ValueError(
-                    f"class_weight has keys {sorted(unknown, key=str)} that are "
-                    f"not classes of y ({np.asarray(encoder.classes_).tolist()})."
-                )
-        weights = compute_sample_weight(class_weight, np.asarray(y))
-        weights = weights.astype(np.float32)
-        return weights if sw is None else sw * weights
+        return class_weight_sample_weights(class_weight, y, encoder, sw)
 
 
 class KerasRegressor(KerasWrapper, KerasRegressorBase):

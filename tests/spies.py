@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from skdl import _engine
+from skdl._training import loop
 
-# Epoch runners of ``skdl._engine`` and the engine each belongs to.
-RUNNERS = {"_CompiledEpoch": "compiled", "JaxEpoch": "compiled", "_KerasEpoch": "keras"}
+# Epoch runners of ``skdl._training.loop`` and the engine each belongs to.
+RUNNERS = {"TfEpoch": "compiled", "JaxEpoch": "compiled", "KerasEpoch": "keras"}
 
 
 def spy_epoch_runners(monkeypatch) -> list[str]:
     """Record the engine ('compiled' or 'keras') of each epoch runner built."""
     used: list[str] = []
     for name, kind in RUNNERS.items():
-        cls = getattr(_engine, name)
+        cls = getattr(loop, name)
 
         def make(*args, _cls=cls, _kind=kind, **kwargs):
             used.append(_kind)
             return _cls(*args, **kwargs)
 
-        monkeypatch.setattr(_engine, name, make)
+        monkeypatch.setattr(loop, name, make)
     return used

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from .._training.keras_compat import progbar_seen
 from ..backend import import_keras
 
 keras = import_keras()
@@ -37,7 +38,7 @@ class EpochProgressBar(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         if self._bar is not None:
-            self._bar.update(self._bar._seen_so_far, finalize=True)
+            self._bar.update(progbar_seen(self._bar), finalize=True)
 
 
 class EpochLogger(keras.callbacks.Callback):

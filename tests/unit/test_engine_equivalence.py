@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skdl import MLPClassifier, MLPRegressor, _engine, _trainers
+from skdl import MLPClassifier, MLPRegressor
+from skdl._training import loop, twins
 from skdl.backend import import_keras
 from tests.spies import spy_epoch_runners
 
@@ -28,7 +29,7 @@ W = RNG.uniform(0.5, 2.0, size=61).astype(np.float32)
 
 
 def _fit(engine, est, y, **fit_kw):
-    with _engine.forced_engine(engine):
+    with loop.forced_engine(engine):
         return est.fit(X, y, **fit_kw)
 
 
@@ -91,9 +92,9 @@ def test_partial_fit_and_warm_start_continue_the_optimizer_state():
     fast = MLPClassifier((5,), batch_size=8, random_state=0)
     slow = MLPClassifier((5,), batch_size=8, random_state=0)
     for _ in range(3):
-        with _engine.forced_engine("compiled"):
+        with loop.forced_engine("compiled"):
             fast.partial_fit(X, Y_CLS, classes=[0, 1])
-        with _engine.forced_engine("keras"):
+        with loop.forced_engine("keras"):
             slow.partial_fit(X, Y_CLS, classes=[0, 1])
     _assert_same_weights(fast, slow)
     assert int(fast.model_.optimizer.iterations) == 3 * 8
@@ -143,33 +144,56 @@ def test_lambda_callback_batch_hooks_run(monkeypatch):
     assert seen == list(range(8))
 
 
-def test_choose_engine_rules():
+def _tiny_network(**compile_kw):
+    net = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1)])
+    net.compile(optimizer="sgd", loss="mse", **compile_kw)
+    return net
+
+
+def test_decide_engine_rules():
     rng = np.random.RandomState(0)
-    plan = _engine.TrainingPlan(epochs=1, batch_size=4, shuffle=True, rng=rng)
-    assert _engine.choose_engine(plan) == "compiled"
+    net = _tiny_network()
+    data = loop.TrainingData(X, Y_REG)
+    plan = loop.TrainingPlan(epochs=1, batch_size=4, shuffle=True, rng=rng)
+    assert loop.decide_engine(net, data, plan).engine == "compiled"
     plan.callbacks = [_BatchCounter()]
-    assert _engine.choose_engine(plan) == "keras"
+    choice = loop.decide_engine(net, data, plan)
+    assert choice == ("keras", "callback _BatchCounter has per-batch hooks")
     plan.callbacks = [keras.callbacks.ModelCheckpoint("never.keras")]
-    assert _engine.choose_engine(plan) == "compiled"
+    assert loop.decide_engine(net, data, plan).engine == "compiled"
     plan.callbacks = [keras.callbacks.LambdaCallback(on_epoch_end=print)]
-    assert _engine.choose_engine(plan) == "compiled"
-    with _engine.forced_engine("keras"):
+    assert loop.decide_engine(net, data, plan).engine == "compiled"
+    with loop.forced_engine("keras"):
         plan.callbacks = []
-        assert _engine.choose_engine(plan) == "keras"
-    assert _engine.choose_engine(plan) == "compiled"
+        choice = loop.decide_engine(net, data, plan)
+        assert choice == ("keras", "the keras engine was asked for")
+    assert loop.decide_engine(net, data, plan).engine == "compiled"
+    eager = loop.decide_engine(_tiny_network(run_eagerly=True), data, plan)
+    assert eager == ("keras", "the network is compiled with run_eagerly=True")
     with pytest.raises(ValueError, match="engine must be one of"):
-        _engine.forced_engine("fast").__enter__()
+        loop.forced_engine("fast").__enter__()
+
+
+def test_fitted_estimator_records_its_engine_and_logs_why(caplog):
+    with caplog.at_level("DEBUG", logger="skdl.training"):
+        est = MLPClassifier((4,), max_iter=1, random_state=0).fit(X, Y_CLS)
+    engine, reason = est.fit_engine_
+    assert engine == "compiled" and "whole epochs compiled" in reason
+    assert any(reason in r.getMessage() for r in caplog.records)
+    with loop.forced_engine("keras"):
+        est.fit(X, Y_CLS)
+    assert est.fit_engine_ == ("keras", "the keras engine was asked for")
 
 
 def test_reused_trainer_gives_the_same_result_and_shares_nothing():
-    _trainers.clear_trainers()
+    twins.clear_trainers()
     make = lambda: MLPClassifier((6,), batch_size=8, max_iter=3, random_state=5)  # noqa: E731
     cold = make().fit(X, Y_CLS)
-    assert len(_trainers._POOL) == 1
+    assert len(twins._POOL) == 1
     other = MLPClassifier((6,), batch_size=8, max_iter=3, random_state=9).fit(X, Y_CLS)
     before = [w.copy() for w in cold.model_.get_weights()]
     warm = make().fit(X, Y_CLS)  # the trainer of the fits above
-    assert len(_trainers._POOL) == 1
+    assert len(twins._POOL) == 1
     _assert_same_weights(cold, warm, rtol=1e-6, atol=1e-7)
     assert cold.model_ is not warm.model_ and cold.model_ is not other.model_
     for w0, w1 in zip(before, cold.model_.get_weights(), strict=True):
@@ -177,10 +201,10 @@ def test_reused_trainer_gives_the_same_result_and_shares_nothing():
 
 
 def test_pool_stays_bounded():
-    _trainers.clear_trainers()
-    for width in range(1, _trainers.MAX_FREE_TRAINERS + 3):
+    twins.clear_trainers()
+    for width in range(1, twins.MAX_FREE_TRAINERS + 3):
         MLPClassifier((width,), max_iter=1, random_state=0).fit(X, Y_CLS)
-    assert len(_trainers._POOL) == _trainers.MAX_FREE_TRAINERS
+    assert len(twins._POOL) == twins.MAX_FREE_TRAINERS
 
 
 class _FailAtEpoch(keras.callbacks.Callback):

@@ -12,14 +12,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skdl import (
-    ConvClassifier,
-    KerasClassifier,
-    MLPClassifier,
-    _engine,
-    _jax_epoch,
-    _trainers,
-)
+from skdl import ConvClassifier, KerasClassifier, MLPClassifier
+from skdl._training import jax_epoch, loop, twins
 from skdl.backend import backend_name, import_keras
 from tests.spies import spy_epoch_runners
 
@@ -37,7 +31,7 @@ IMAGE_Y = (IMAGES[:, :4].mean(axis=(1, 2, 3)) > 0.5).astype(int)
 
 
 def _fit(engine, est, x, y, **kw):
-    with _engine.forced_engine(engine):
+    with loop.forced_engine(engine):
         return est.fit(x, y, **kw)
 
 
@@ -74,16 +68,16 @@ def _conv_classifier():
 
 def _spy_epoch_makers(monkeypatch) -> list[str]:
     """Record which epoch function each new network gets (pool emptied)."""
-    _trainers.clear_trainers()
+    twins.clear_trainers()
     made: list[str] = []
     for name in ("_make_epoch_function", "_make_stepwise_epoch"):
-        original = getattr(_jax_epoch, name)
+        original = getattr(jax_epoch, name)
 
         def spy(model, batch_size, _name=name, _original=original):
             made.append(_name)
             return _original(model, batch_size)
 
-        monkeypatch.setattr(_jax_epoch, name, spy)
+        monkeypatch.setattr(jax_epoch, name, spy)
     return made
 
 
@@ -97,24 +91,24 @@ def test_convolutions_on_a_cpu_train_one_step_per_call(monkeypatch):
 def test_convolutions_in_one_program_match_keras_fit(monkeypatch):
     # What a GPU runs: the whole epoch as one XLA loop, convolutions inside.
     made = _spy_epoch_makers(monkeypatch)
-    monkeypatch.setattr(_jax_epoch, "_on_cpu", lambda array: False)
+    monkeypatch.setattr(jax_epoch, "_on_cpu", lambda array: False)
     fast = _fit("compiled", _conv_classifier(), IMAGES, IMAGE_Y)
     slow = _fit("keras", _conv_classifier(), IMAGES, IMAGE_Y)
     assert made == ["_make_epoch_function"]
     _same_weights(fast, slow)
-    _trainers.clear_trainers()  # no twin keeps this function for later tests
+    twins.clear_trainers()  # no twin keeps this function for later tests
 
 
 def test_epoch_function_is_traced_once_per_shape(monkeypatch):
     traced = []
-    make = _jax_epoch._make_epoch_function
+    make = jax_epoch._make_epoch_function
 
     def counting(model, batch_size):
         traced.append(batch_size)
         return make(model, batch_size)
 
-    monkeypatch.setattr(_jax_epoch, "_make_epoch_function", counting)
-    _trainers.clear_trainers()
+    monkeypatch.setattr(jax_epoch, "_make_epoch_function", counting)
+    twins.clear_trainers()
     est = MLPClassifier((5,), batch_size=8, max_iter=2, random_state=0)
     est.fit(X, Y)
     est.fit(X, Y)  # the pooled trainer and its function serve again
@@ -126,7 +120,7 @@ def test_epoch_function_is_traced_once_per_shape(monkeypatch):
 def test_large_data_train_through_keras_fit(monkeypatch):
     used = spy_epoch_runners(monkeypatch)
     small = _fit("auto", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
-    monkeypatch.setattr(_jax_epoch, "MAX_RESIDENT_BYTES", X.nbytes - 1)
+    monkeypatch.setattr(jax_epoch, "MAX_RESIDENT_BYTES", X.nbytes - 1)
     large = _fit("auto", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
     assert used == ["compiled", "keras"]
     _same_weights(small, large)
@@ -151,9 +145,9 @@ def test_run_eagerly_trains_step_by_step(monkeypatch):
 
 
 def test_fits_on_device_counts_every_array(monkeypatch):
-    monkeypatch.setattr(_jax_epoch, "MAX_RESIDENT_BYTES", 100)
-    assert _jax_epoch.fits_on_device(np.zeros(10, np.float32), None)
-    assert _jax_epoch.fits_on_device(np.zeros(25, np.float32))
-    assert not _jax_epoch.fits_on_device(
+    monkeypatch.setattr(jax_epoch, "MAX_RESIDENT_BYTES", 100)
+    assert jax_epoch.fits_on_device(np.zeros(10, np.float32), None)
+    assert jax_epoch.fits_on_device(np.zeros(25, np.float32))
+    assert not jax_epoch.fits_on_device(
         np.zeros(20, np.float32), np.zeros(20, np.float32)
     )

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification, make_regression
 
-from skdl import KerasClassifier, KerasRegressor, _engine
-from skdl.base import PREDICT_CHUNK
+from skdl import KerasClassifier, KerasRegressor
+from skdl._training import loop
+from skdl._training.predict import PREDICT_CHUNK
 from tests.params import fast
 
 
@@ -48,9 +49,9 @@ def _batch_lengths(model, monkeypatch) -> list[int]:
 def test_batches_give_the_metrics_of_one_call(net_and_rows, weighted, monkeypatch):
     model, x, y, w = net_and_rows
     sw = w if weighted else None
-    whole = _engine._evaluate(model, (x, y, sw), None)
+    whole = loop.evaluate(model, (x, y, sw), None)
     seen = _batch_lengths(model, monkeypatch)
-    batched = _engine._evaluate(model, (x, y, sw), 7)
+    batched = loop.evaluate(model, (x, y, sw), 7)
     assert seen == [7] * 7 + [1]  # the remainder batch included
     assert "reset_metrics" not in model.__dict__
     assert batched.keys() == whole.keys() >= {"val_loss", "val_accuracy", "val_auc"}
@@ -68,9 +69,9 @@ def test_batches_give_the_metrics_of_one_call(net_and_rows, weighted, monkeypatc
 
 def test_each_evaluation_starts_from_fresh_metrics(net_and_rows):
     model, x, y, _ = net_and_rows
-    first = _engine._evaluate(model, (x[:20], y[:20], None), 6)
-    _engine._evaluate(model, (x[20:], y[20:], None), 6)
-    again = _engine._evaluate(model, (x[:20], y[:20], None), 6)
+    first = loop.evaluate(model, (x[:20], y[:20], None), 6)
+    loop.evaluate(model, (x[20:], y[20:], None), 6)
+    again = loop.evaluate(model, (x[:20], y[:20], None), 6)
     for key, value in first.items():
         np.testing.assert_allclose(again[key], value, rtol=1e-6, err_msg=key)
 
@@ -95,13 +96,13 @@ def test_the_setting_reaches_the_evaluation(
     classification, params, expected, monkeypatch
 ):
     sizes = []
-    original = _engine._evaluate
+    original = loop.evaluate
 
     def spy(model, validation, batch_size=None):
         sizes.append(batch_size)
         return original(model, validation, batch_size)
 
-    monkeypatch.setattr(_engine, "_evaluate", spy)
+    monkeypatch.setattr(loop, "evaluate", spy)
     X, y = classification
     fast(KerasClassifier, epochs=2, validation_split=0.25, **params).fit(X, y)
     assert sizes == [expected, expected]

@@ -1,4 +1,4 @@
-"""The compiled-epoch training step (JAX backend).
+"""The compiled epoch on JAX: Keras' stateless step in jitted loops.
 
 Each batch runs Keras' own stateless ``train_step`` (forward pass, loss,
 gradients, optimizer update, loss tracker and compiled metrics) on the
@@ -25,27 +25,30 @@ import functools
 
 import numpy as np
 
-from ._fastpath import metric_results
+from . import keras_compat as compat
+from .common import logs_to_floats, metric_results
 
-__all__ = ["JaxEpoch", "fits_on_device", "supported"]
+__all__ = ["JaxEpoch", "fits_on_device", "why_not"]
 
 # Training data larger than this stays on the host (Keras' fit path).
 MAX_RESIDENT_BYTES = 1 << 30
 
 
-def supported(model) -> bool:
-    """Whether ``model`` can train through the compiled JAX epoch.
+def why_not(model) -> str | None:
+    """Why ``model`` cannot train through the compiled JAX epoch, or ``None``.
 
-    (``run_eagerly`` networks never get here: ``skdl._engine`` sends them
-    to Keras' ``fit`` on every backend.)
+    (``run_eagerly`` networks never get here: ``loop.decide_engine`` sends
+    them to Keras' ``fit`` on every backend.)
     """
     from keras import distribution
 
     if not model.jit_compile:
-        return False
+        return "the network is compiled with jit_compile=False"
     if distribution.distribution() is not None:
-        return False
-    return model.optimizer is not None
+        return "a keras.distribution is set"
+    if model.optimizer is None:
+        return "the network has no optimizer"
+    return None
 
 
 def fits_on_device(*arrays: np.ndarray | None) -> bool:
@@ -158,7 +161,7 @@ class JaxEpoch:
 
         sw = data.sample_weight
         first = (data.x[:2], data.y[:2], None if sw is None else sw[:2])
-        model._symbolic_build(data_batch=first)
+        compat.build_on_batch(model, first)
         self.model = model
         self.x = jnp.asarray(data.x)
         self.y = jnp.asarray(data.y)
@@ -170,7 +173,8 @@ class JaxEpoch:
         import jax.numpy as jnp
 
         model = self.model
-        model.reset_metrics()
+        for metric in model.metrics:
+            metric.reset_state()
         groups = (
             model.trainable_variables,
             model.non_trainable_variables,
@@ -186,4 +190,4 @@ class JaxEpoch:
         for group, values in zip(groups, state, strict=True):
             for variable, value in zip(group, values, strict=True):
                 variable.assign(value)
-        return {k: float(np.asarray(v)) for k, v in metric_results(model).items()}
+        return logs_to_floats(metric_results(model))

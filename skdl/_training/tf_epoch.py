@@ -1,4 +1,4 @@
-"""The compiled-epoch training step (TensorFlow backend).
+"""The compiled epoch on TensorFlow: a whole epoch as one graph.
 
 One ``tf.function`` runs a whole epoch: metric reset, the batches of a
 given order (full batches in a graph loop with static shapes, then the
@@ -22,7 +22,12 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["build_optimizer", "epoch_function", "fused_update", "metric_results"]
+import numpy as np
+
+from . import keras_compat as compat
+from .common import build_optimizer, logs_to_floats, metric_results
+
+__all__ = ["TfEpoch", "compiled_epoch_function", "epoch_function", "fused_update"]
 
 
 def fused_update(optimizer, variables) -> Any:
@@ -66,10 +71,7 @@ def _plain_optimizer(optimizer, variables) -> bool:
 def _adam_update(opt, variables):
     import tensorflow as tf
 
-    slots = [
-        (var, opt._momentums[i], opt._velocities[i])
-        for var, i in ((v, opt._get_variable_index(v)) for v in variables)
-    ]
+    slots = [(var, *compat.adam_slots(opt, var)) for var in variables]
 
     def update(grads) -> None:
         lr = tf.cast(opt.learning_rate, tf.float32)
@@ -99,7 +101,7 @@ def _sgd_update(opt, variables):
 
     momentum = float(opt.momentum)
     slots = [
-        (var, opt.momentums[opt._get_variable_index(var)] if momentum else None)
+        (var, compat.sgd_momentum_slot(opt, var) if momentum else None)
         for var in variables
     ]
 
@@ -125,17 +127,6 @@ def _sgd_update(opt, variables):
     return update
 
 
-def build_optimizer(optimizer, variables) -> None:
-    """Create the optimizer's slot variables, as its first ``apply`` would."""
-    import keras
-
-    if optimizer.built or not variables:
-        return
-    with keras.name_scope(optimizer.name, caller=optimizer):
-        optimizer.build(variables)
-    optimizer.built = True
-
-
 def _train_step(model):
     """``step(x, y, sw)``: one batch, as Keras' ``train_step`` does it."""
     import tensorflow as tf
@@ -152,14 +143,9 @@ def _train_step(model):
 
     def step(x, y, sw) -> None:
         with tf.GradientTape() as tape:
-            if model._call_has_training_arg:
-                y_pred = model(x, training=True)
-            else:
-                y_pred = model(x)
-            loss = model._compute_loss(
-                x=x, y=y, y_pred=y_pred, sample_weight=sw, training=True
-            )
-            model._loss_tracker.update_state(loss, sample_weight=tf.shape(x)[0])
+            y_pred = compat.call_for_training(model, x)
+            loss = compat.compute_loss(model, x, y, y_pred, sw)
+            compat.track_loss(model, loss, tf.shape(x)[0])
         grads = tape.gradient(loss, trainable)
         if any(g is None for g in grads):
             model.optimizer.apply(grads, trainable)
@@ -168,18 +154,6 @@ def _train_step(model):
         model.compute_metrics(x, y, y_pred, sample_weight=sw)
 
     return step
-
-
-def metric_results(model) -> dict[str, Any]:
-    """Each compiled metric's current result, by name, as Keras logs them."""
-    results: dict[str, Any] = {}
-    for metric in model.metrics:
-        value = metric.result()
-        if isinstance(value, dict):
-            results.update(value)
-        else:
-            results[metric.name] = value
-    return results
 
 
 def epoch_function(model, x_spec, y_spec, sw_spec=None):
@@ -227,3 +201,53 @@ def epoch_function(model, x_spec, y_spec, sw_spec=None):
         lambda x, y, perm, batch_size: run(x, y, perm, batch_size),
         input_signature=[x_spec, y_spec, index, scalar],
     )
+
+
+class TfEpoch:
+    """Train ``model`` one epoch at a time, each epoch one graph call."""
+
+    def __init__(self, model, data, batch_size: int):
+        import tensorflow as tf
+
+        self.x = tf.convert_to_tensor(data.x)
+        self.y = tf.convert_to_tensor(data.y)
+        sw = data.sample_weight
+        self.sw = None if sw is None else tf.convert_to_tensor(sw)
+        self.batch_size = tf.constant(batch_size, tf.int32)
+        first = (data.x[:2], data.y[:2], None if sw is None else sw[:2])
+        compat.build_for_tracing(model, first)
+        self.fn = compiled_epoch_function(model, self.x, self.y, self.sw)
+
+    def __call__(self, order: np.ndarray, epoch: int) -> dict[str, float]:
+        import tensorflow as tf
+
+        args = [self.x, self.y, tf.convert_to_tensor(order, tf.int32)]
+        args.append(self.batch_size)
+        if self.sw is not None:
+            args.append(self.sw)
+        return logs_to_floats(self.fn(*args))
+
+
+def _spec(t):
+    import tensorflow as tf
+
+    return tf.TensorSpec([None, *t.shape[1:]], t.dtype)
+
+
+def compiled_epoch_function(model, x, y, sw):
+    """The traced epoch function for ``model`` and these data, cached.
+
+    The cache lives on the model, keyed on the shapes of one row: every
+    later fit that trains this network (a reused trainer, warm starts,
+    ``partial_fit``) runs the graph traced the first time.
+    """
+    cache = model.__dict__.get("_skdl_epoch_functions")
+    if cache is None:
+        cache = {}
+        # A plain attribute, kept out of Keras' layer tracking.
+        object.__setattr__(model, "_skdl_epoch_functions", cache)
+    specs = (_spec(x), _spec(y), None if sw is None else _spec(sw))
+    key = tuple(None if s is None else (tuple(s.shape), s.dtype.name) for s in specs)
+    if key not in cache:
+        cache[key] = epoch_function(model, *specs)
+    return cache[key]

@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
-from ._fastpath import build_optimizer
-from .backend import import_keras, seeded
+from ..backend import import_keras, seeded
+from .common import build_optimizer
 
-__all__ = ["borrowed_trainer", "clear_trainers", "copy_weights"]
+__all__ = ["borrowed_trainer", "clear_trainers", "copy_weights", "signature"]
+
+logger = logging.getLogger(__name__)
 
 # Free trainers kept at most, all architectures together.
 MAX_FREE_TRAINERS = 4
@@ -101,7 +104,8 @@ def signature(model) -> str | None:
             [_device_of(v) for v in model.variables[:1]],
         ]
         return json.dumps(parts, sort_keys=True)
-    except Exception:  # any failure only means "do not pool"
+    except Exception as exc:  # any failure only means "do not pool"
+        logger.debug("Not pooled: the network's configuration fails: %r", exc)
         return None
 
 
@@ -151,9 +155,11 @@ def _twin(model) -> Any:
         with seeded(0), _keras_config_noise_ignored():
             twin = keras.models.clone_model(model)
             twin.compile_from_config(model.get_compile_config())
-    except Exception:  # cloning unsupported: train the model itself
+    except Exception as exc:  # cloning unsupported: train the model itself
+        logger.debug("Not pooled: cloning the network fails: %r", exc)
         return None
     if _shapes(twin.variables) != _shapes(model.variables):
+        logger.debug("Not pooled: a clone's variables differ from the network's.")
         return None
     return twin
 
