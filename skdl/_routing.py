@@ -234,7 +234,10 @@ def _item_params(params, key, item) -> dict[str, Any]:
 
 def _one(item: Any, params: dict[str, Any], where: str, resolve: Callable):
     if inspect.isclass(item):
-        return item(**params)
+        # ``<name>__0``, ``<name>__1``...: positional arguments, in order.
+        positional = sorted((k for k in params if k.isdigit()), key=int)
+        kwargs = {k: v for k, v in params.items() if not k.isdigit()}
+        return item(*(params[k] for k in positional), **kwargs)
     if isinstance(item, str):
         return resolve(item)(**params) if params else item
     if not params:
@@ -413,11 +416,17 @@ class KerasObjectParam:
 
     @classmethod
     def wrap(cls, value):
-        """``value`` with its Keras loss/metric/optimizer instances wrapped."""
-        if isinstance(value, list | tuple):
-            return type(value)(cls.wrap(v) for v in value)
-        if isinstance(value, dict):
-            return {k: cls.wrap(v) for k, v in value.items()}
+        """``value`` with its Keras loss/metric/optimizer instances wrapped.
+
+        ``value`` itself when it holds none.
+        """
+        if isinstance(value, list | tuple | dict):
+            wrapped = {k: cls.wrap(v) for k, v in items_of(value)}
+            if all(wrapped[k] is v for k, v in items_of(value)):
+                return value
+            if isinstance(value, dict):
+                return wrapped
+            return type(value)(wrapped[i] for i in range(len(value)))
         if _is_keras_object(value):
             try:
                 return cls(type(value), value.get_config())
@@ -435,6 +444,11 @@ class KerasObjectParam:
         if isinstance(value, dict):
             return {k: cls.unwrap(v) for k, v in value.items()}
         return value
+
+
+def items_of(value):
+    """``(key, item)`` pairs of a dict, list or tuple."""
+    return value.items() if isinstance(value, dict) else enumerate(value)
 
 
 def _is_keras_object(value) -> bool:

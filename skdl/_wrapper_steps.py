@@ -491,15 +491,25 @@ class WrapperSteps:
     def __sklearn_clone__(self):
         # A keras.Model parameter is shared, not deep-copied: fits only read
         # it (every fit trains a copy), and Keras cannot deep-copy a compiled
-        # model whose optimizer has not been built yet.
+        # model whose optimizer has not been built yet. Keras losses, metrics
+        # and optimizers are copied from their config: Keras deep-copies them
+        # through its saving format, which fails for unregistered classes.
         params = self.get_params(deep=False)
-        models = {
-            k: v for k, v in params.items() if isinstance(v, _routing.keras_model())
-        }
-        if not models:
+        model_type, keep = _routing.keras_model(), _routing.KerasObjectParam
+        if not any(
+            isinstance(v, model_type) or keep.wrap(v) is not v for v in params.values()
+        ):
             return super().__sklearn_clone__()
-        new = {k: clone(v, safe=False) for k, v in params.items() if k not in models}
-        return type(self)(**new, **models)
+        new = {}
+        for key, value in params.items():
+            wrapped = keep.wrap(value)
+            if isinstance(value, model_type):
+                new[key] = value
+            elif wrapped is not value:
+                new[key] = keep.unwrap(wrapped)
+            else:
+                new[key] = clone(value, safe=False)
+        return type(self)(**new)
 
     def __getstate__(self):
         state = super().__getstate__()
