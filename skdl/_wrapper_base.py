@@ -140,7 +140,16 @@ class KerasWrapper(WrapperSteps):
         params : dict
             Parameter names mapped to their values.
         """
-        params = super().get_params(deep=deep)
+        params: dict[str, Any] = {}
+        for key in self._get_param_names():
+            # A subclass may name an argument it never stores (scikeras
+            # tolerated it): such a name is no parameter.
+            if not hasattr(self, key):
+                continue
+            value = getattr(self, key)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                params.update((f"{key}__{k}", v) for k, v in value.get_params().items())
+            params[key] = value
         params.update(self._routed_params())
         return params
 
@@ -296,6 +305,9 @@ class KerasWrapper(WrapperSteps):
         elif isinstance(source, keras.Model):
             net = _routing.clone_network(source)
         else:
+            # As in scikeras, a subclass's build method may read the fitted
+            # attributes (self.n_features_in_, self.classes_...).
+            vars(self).update(self._public_meta(meta))
             params = self.get_params(deep=False)
             kwargs = {a: params[p] for a, p in self._build_args(params).items()}
             net = _routing.call_build_fn(

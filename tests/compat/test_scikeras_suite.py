@@ -91,7 +91,8 @@ def test_scikeras_api_tests_pass_on_skdl():
         pytest.skip("scikeras' tests import TensorFlow")
     proc = _run(_suite())
     lines = proc.stdout.strip().splitlines()
-    summary = lines[-1] if lines else ""
+    totals = [ln for ln in lines if re.search(r"\d+ (passed|failed)", ln)]
+    summary = totals[-1] if totals else ""
     passed, failed = _count(summary, "passed"), _count(summary, "failed")
     failures = [ln for ln in lines if ln.startswith(("FAILED", "ERROR"))]
     print(f"scikeras' tests on skdl: {passed} passed, {failed} failed")
