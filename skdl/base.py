@@ -272,7 +272,9 @@ class BaseKerasEstimator(BaseEstimator):
         self.n_iter_ = (self.n_iter_ if reuse else 0) + epochs_run
         self.t_ = (self.t_ if reuse else 0) + epochs_run * n_samples
         if self._is_classifier():
-            self.classes_ = encoder.classes_
+            # A target encoder written for scikeras may report its classes
+            # through ``get_metadata()`` (in ``meta``) only.
+            self.classes_ = getattr(encoder, "classes_", meta.get("classes_"))
 
     def _combine_weights(self, sw, y, encoder):
         return sw
