@@ -73,3 +73,32 @@ def _split(X, y, n_train, source) -> dict:
         "y_test": y[n_train:],
         "source": source,
     }
+
+
+def sms(quick: bool = False) -> dict:
+    """SMS spam texts (stratified 80/20 split), or generated messages."""
+    import csv
+
+    from sklearn.model_selection import train_test_split
+
+    path = SHARED / "sms_spam.tsv"
+    if path.exists():
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+        texts, labels = [r[1] for r in rows], [r[0] for r in rows]
+        source = path.name
+    else:
+        rng = np.random.RandomState(0)
+        words = [f"w{i}" for i in range(300)]
+        labels = ["spam" if i % 7 == 0 else "ham" for i in range(5000)]
+        texts = [
+            " ".join(rng.choice(words[:150] if lab == "ham" else words[100:], 16))
+            for lab in labels
+        ]
+        source = "generated texts (5000)"
+    X, X_test, y, y_test = train_test_split(
+        texts, labels, test_size=0.2, stratify=labels, random_state=0
+    )
+    if quick:
+        X, y = X[:300], y[:300]
+    return {"X": X, "y": y, "X_test": X_test, "y_test": y_test, "source": source}

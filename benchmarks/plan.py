@@ -6,7 +6,16 @@ from . import data as datasets
 from . import workloads as w
 from .tools import NetSpec
 
-WORKLOADS = ("pima", "cv10", "churn", "predict", "grid", "import", "memory")
+WORKLOADS = (
+    "pima",
+    "cv10",
+    "churn",
+    "predict",
+    "grid",
+    "import",
+    "memory",
+    "sequence",
+)
 
 
 def build(name: str, *, quick: bool) -> list[w.Workload]:
@@ -46,4 +55,8 @@ def build(name: str, *, quick: bool) -> list[w.Workload]:
         return [w.import_workload()]
     if name == "memory":
         return [w.memory_workload(fits=3 if quick else 20, epochs=2 if quick else 10)]
+    if name == "sequence":
+        from .sequence import sequence_workload
+
+        return [sequence_workload(datasets.sms(quick), 1 if quick else 5)]
     raise ValueError(f"unknown workload {name!r}; choose from {WORKLOADS}")

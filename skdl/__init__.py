@@ -13,6 +13,7 @@ __version__ = "0.1.0.dev0"
 
 # public name -> module that defines it
 _LAZY = {
+    "AutoencoderTransformer": "skdl.autoencoder",
     "ChurnPipeline": "skdl.pipelines",
     "ConvClassifier": "skdl.conv",
     "KerasClassifier": "skdl.wrappers",
@@ -23,16 +24,20 @@ _LAZY = {
     "make_churn_pipeline": "skdl.pipelines",
     "plot_history": "skdl.plotting",
     "save": "skdl.persistence",
+    "SequenceClassifier": "skdl.sequence",
+    "SequenceRegressor": "skdl.sequence",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .autoencoder import AutoencoderTransformer  # noqa: F401
     from .conv import ConvClassifier  # noqa: F401
     from .mlp import MLPClassifier, MLPRegressor  # noqa: F401
     from .persistence import load, save  # noqa: F401
     from .pipelines import ChurnPipeline, make_churn_pipeline  # noqa: F401
     from .plotting import plot_history  # noqa: F401
+    from .sequence import SequenceClassifier, SequenceRegressor  # noqa: F401
     from .wrappers import KerasClassifier, KerasRegressor  # noqa: F401
 
 

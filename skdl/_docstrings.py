@@ -133,6 +133,47 @@ precision : {None, 'float32', 'mixed_float16', 'mixed_bfloat16'}, default=None
 class_weight : dict, 'balanced' or None, default=None
         Weights per class, multiplied into ``sample_weight``;
         ``'balanced'`` weights classes inversely to their frequency.""",
+    "backbone": """\
+backbone : str, path, keras.Model or None, default=None
+        A pretrained network to build on (transfer learning): the path of a
+        ``.keras`` file, a Keras model, or the name of a
+        ``keras.applications`` constructor such as ``'MobileNetV2'`` (built
+        without its top, for the shape of ``X``, with average pooling).
+        The network is then the backbone followed by the hidden layers
+        (``dense_layer_sizes`` of :class:`ConvClassifier`, whose convolution
+        parameters are then unused; ``hidden_layer_sizes`` of the MLPs) and
+        the output layer. ``keras.applications`` names take images
+        (:class:`ConvClassifier` only). Files and models are loaded in
+        Keras' safe mode: a backbone holding a ``Lambda`` layer or other
+        Python code is refused. The backbone becomes part of ``model_``
+        (saved and pickled with it); the object or file passed is never
+        modified.""",
+    "backbone_weights": """\
+backbone_weights : 'imagenet', path or None, default='imagenet'
+        Weights of the backbone. ``'imagenet'``: for a ``keras.applications``
+        name, the ImageNet weights, read from Keras' cache folder
+        (``~/.keras/models``); nothing is downloaded, and a missing file is
+        an error naming the file and where to put it. For a file or a
+        model, ``'imagenet'`` keeps their own weights. A path: a weights
+        file to load into the backbone. ``None``: random initial weights
+        (``keras.applications`` names only).""",
+    "freeze": """\
+freeze : bool, default=True
+        Keep the backbone's weights fixed while the head trains. Its batch
+        normalization always runs in inference mode (moving statistics
+        kept), also when fine-tuning.""",
+    "fine_tune_epochs": """\
+fine_tune_epochs : int, default=0
+        Epochs of a second phase, after the head has trained, in which the
+        backbone's last ``fine_tune_layers`` layers train too; 0 skips it.""",
+    "fine_tune_learning_rate": """\
+fine_tune_learning_rate : float, default=1e-5
+        Learning rate of the fine-tuning phase (small, so the pretrained
+        weights change little).""",
+    "fine_tune_layers": """\
+fine_tune_layers : int or None, default=None
+        How many of the backbone's last layers the fine-tuning phase
+        unfreezes; ``None`` unfreezes all of them.""",
 }
 
 ATTRIBUTES = """\

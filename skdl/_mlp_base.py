@@ -96,6 +96,12 @@ class _BaseMLP:
         callbacks=None,
         device="auto",
         precision=None,
+        backbone=None,
+        backbone_weights="imagenet",
+        freeze=True,
+        fine_tune_epochs=0,
+        fine_tune_learning_rate=1e-5,
+        fine_tune_layers=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -124,6 +130,12 @@ class _BaseMLP:
         self.callbacks = callbacks
         self.device = device
         self.precision = precision
+        self.backbone = backbone
+        self.backbone_weights = backbone_weights
+        self.freeze = freeze
+        self.fine_tune_epochs = fine_tune_epochs
+        self.fine_tune_learning_rate = fine_tune_learning_rate
+        self.fine_tune_layers = fine_tune_layers
 
     # -- parameter checks that span several values ---------------------------
     def _check_params(self) -> None:

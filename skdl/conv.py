@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._docstrings import ATTRIBUTES, PARAMS
 from ._mlp_base import _BaseMLP, _ClassifierSteps, dropout_rates
+from ._transfer import BACKBONE_CONSTRAINTS, _BackboneSteps
 from .backend import compile_jit, import_keras
 from .base import KerasClassifierBase, as_float32
 from .networks.conv import AUGMENTATION_PRESETS
@@ -75,7 +76,8 @@ max_iter : int, default=20
 
 
 def _conv_doc(template: str) -> str:
-    return template.format(**{**PARAMS, **_CONV_PARAMS}, attributes=ATTRIBUTES)
+    fields = {**PARAMS, **_CONV_PARAMS}
+    return template.format(**fields, attributes=ATTRIBUTES)
 
 
 def _positive_ints(value, name: str, *, allow_empty: bool = False) -> tuple:
@@ -95,7 +97,7 @@ def _positive_ints(value, name: str, *, allow_empty: bool = False) -> tuple:
     return tuple(int(v) for v in values)
 
 
-class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
+class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierBase):
     __doc__ = _conv_doc(
         """Convolutional neural network classifier for images and signals.
 
@@ -125,6 +127,12 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     {image_shape}
     {augmentation}
     {scale_uint8}
+    {backbone}
+    {backbone_weights}
+    {freeze}
+    {fine_tune_epochs}
+    {fine_tune_learning_rate}
+    {fine_tune_layers}
     {solver}
     {alpha}
     {batch_size}
@@ -157,6 +165,8 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     input_shape_ : tuple of int
         One sample as the network sees it: ``(height, width, channels)``
         for images, ``(n_features, 1)`` for 1-D signals.
+    backbone_ : keras.Model or None
+        The backbone inside ``model_`` (``None`` without ``backbone``).
     {attributes}
 
     See Also
@@ -194,7 +204,9 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         "augmentation": [StrOptions(set(AUGMENTATION_PRESETS)), list, None],
         "scale_uint8": ["boolean"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        **BACKBONE_CONSTRAINTS,
     }
+    _backbone_takes_images = True
 
     def __init__(
         self,
@@ -209,6 +221,12 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         image_shape=None,
         augmentation=None,
         scale_uint8=True,
+        backbone=None,
+        backbone_weights="imagenet",
+        freeze=True,
+        fine_tune_epochs=0,
+        fine_tune_learning_rate=1e-5,
+        fine_tune_layers=None,
         solver="adam",
         alpha=0.0001,
         batch_size="auto",
@@ -244,6 +262,12 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         self.image_shape = image_shape
         self.augmentation = augmentation
         self.scale_uint8 = scale_uint8
+        self.backbone = backbone
+        self.backbone_weights = backbone_weights
+        self.freeze = freeze
+        self.fine_tune_epochs = fine_tune_epochs
+        self.fine_tune_learning_rate = fine_tune_learning_rate
+        self.fine_tune_layers = fine_tune_layers
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
@@ -271,7 +295,8 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
 
     # -- parameters ----------------------------------------------------------------
     def _check_params(self) -> None:
-        super()._check_params()  # solver, activation, callbacks, sizes, dropout
+        # backbone, solver, activation, callbacks, sizes, dropout
+        super()._check_params()
         self._filters()
         for name in ("kernel_size", "pool_size"):
             if len(_positive_ints(getattr(self, name), name)) > 2:
@@ -291,8 +316,12 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         )
 
     def _dropout_rates(self) -> tuple[float, ...]:
-        n = len(self._filters()) + len(self._hidden_sizes())
-        per = f"block, len(filters) + len(dense_layer_sizes) = {n} here"
+        n = len(self._hidden_sizes())
+        if self.backbone is None:
+            n += len(self._filters())
+            per = f"block, len(filters) + len(dense_layer_sizes) = {n} here"
+        else:
+            per = f"dense layer on the backbone, len(dense_layer_sizes) = {n} here"
         return dropout_rates(self.dropout, n, per)
 
     def _param_image_shape(self) -> tuple[int, int, int] | None:
@@ -320,7 +349,7 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
 
     def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
         size = 32 if self.batch_size == "auto" else int(self.batch_size)
-        return self.max_iter, min(size, n_samples), self.shuffle
+        return self._epochs(), min(size, n_samples), self.shuffle
 
     # -- data ------------------------------------------------------------------------
     def _validate_data_kwargs(self) -> dict:
@@ -414,6 +443,8 @@ class ConvClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
             seed=context.seed,
         )
         augmentation = self._augmentation_layers(context.seed)
+        if self.backbone is not None:
+            return self._build_on_backbone(meta, context, shape, augmentation)
         if len(shape) == 3:
             build = build_conv2d
             opts["augmentation"] = augmentation

@@ -6,12 +6,13 @@ from sklearn.utils._param_validation import StrOptions
 
 from ._docstrings import fill
 from ._mlp_base import _BaseMLP, _ClassifierSteps
+from ._transfer import BACKBONE_CONSTRAINTS, _BackboneSteps
 from .base import KerasClassifierBase, KerasRegressorBase
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
 
-class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
+class MLPClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierBase):
     __doc__ = fill(
         """Multilayer perceptron classifier on Keras.
 
@@ -51,11 +52,19 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     {device}
     {precision}
     {class_weight}
+    {backbone}
+    {backbone_weights}
+    {freeze}
+    {fine_tune_epochs}
+    {fine_tune_learning_rate}
+    {fine_tune_layers}
 
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels.
+    backbone_ : keras.Model or None
+        The backbone inside ``model_`` (``None`` without ``backbone``).
     {attributes}
 
     See Also
@@ -83,6 +92,7 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
     _parameter_constraints: dict = {
         **_BaseMLP._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        **BACKBONE_CONSTRAINTS,
     }
 
     def __init__(
@@ -116,6 +126,12 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
         device="auto",
         precision=None,
         class_weight=None,
+        backbone=None,
+        backbone_weights="imagenet",
+        freeze=True,
+        fine_tune_epochs=0,
+        fine_tune_learning_rate=1e-5,
+        fine_tune_layers=None,
     ):
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes,
@@ -145,11 +161,17 @@ class MLPClassifier(_ClassifierSteps, _BaseMLP, KerasClassifierBase):
             callbacks=callbacks,
             device=device,
             precision=precision,
+            backbone=backbone,
+            backbone_weights=backbone_weights,
+            freeze=freeze,
+            fine_tune_epochs=fine_tune_epochs,
+            fine_tune_learning_rate=fine_tune_learning_rate,
+            fine_tune_layers=fine_tune_layers,
         )
         self.class_weight = class_weight
 
 
-class MLPRegressor(_BaseMLP, KerasRegressorBase):
+class MLPRegressor(_BackboneSteps, _BaseMLP, KerasRegressorBase):
     __doc__ = fill(
         """Multilayer perceptron regressor on Keras.
 
@@ -188,9 +210,17 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
     {callbacks}
     {device}
     {precision}
+    {backbone}
+    {backbone_weights}
+    {freeze}
+    {fine_tune_epochs}
+    {fine_tune_learning_rate}
+    {fine_tune_layers}
 
     Attributes
     ----------
+    backbone_ : keras.Model or None
+        The backbone inside ``model_`` (``None`` without ``backbone``).
     {attributes}
 
     See Also
@@ -213,3 +243,8 @@ class MLPRegressor(_BaseMLP, KerasRegressorBase):
     True
     """
     )
+
+    _parameter_constraints: dict = {
+        **_BaseMLP._parameter_constraints,
+        **BACKBONE_CONSTRAINTS,
+    }

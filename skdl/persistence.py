@@ -52,9 +52,13 @@ FORMAT_VERSION = 1
 
 #: Estimators that may be the top object of a file: name -> (module, attr).
 ESTIMATOR_CLASSES: dict[str, tuple[str, str]] = {
+    "skdl.AutoencoderTransformer": ("skdl.autoencoder", "AutoencoderTransformer"),
     "skdl.ChurnPipeline": ("skdl.pipelines", "ChurnPipeline"),
+    "skdl.ConvClassifier": ("skdl.conv", "ConvClassifier"),
     "skdl.MLPClassifier": ("skdl.mlp", "MLPClassifier"),
     "skdl.MLPRegressor": ("skdl.mlp", "MLPRegressor"),
+    "skdl.SequenceClassifier": ("skdl.sequence", "SequenceClassifier"),
+    "skdl.SequenceRegressor": ("skdl.sequence", "SequenceRegressor"),
 }
 
 #: Helper objects that may appear inside an estimator's state.

@@ -55,6 +55,13 @@ build_regressor = _Named(_build_regressor, "build_regressor")
 # Tiny networks and few epochs: enough to learn sklearn's check datasets,
 # fast enough to run hundreds of fits.
 FAST = {
+    "AutoencoderTransformer": dict(
+        n_components=2,
+        hidden_layer_sizes=(16,),
+        max_iter=30,
+        learning_rate_init=0.01,
+        random_state=0,
+    ),
     "ConvClassifier": dict(
         filters=(8,),
         dense_layer_sizes=(16,),
@@ -68,6 +75,12 @@ FAST = {
     ),
     "MLPRegressor": dict(
         hidden_layer_sizes=(16,), max_iter=80, learning_rate_init=0.01, random_state=0
+    ),
+    "SequenceClassifier": dict(
+        cell="rnn", hidden_units=8, max_iter=40, learning_rate_init=0.02, random_state=0
+    ),
+    "SequenceRegressor": dict(
+        cell="rnn", hidden_units=8, max_iter=60, learning_rate_init=0.02, random_state=0
     ),
     "ChurnPipeline": dict(
         hidden_layer_sizes=(8,), max_iter=15, learning_rate_init=0.01, random_state=0

@@ -14,10 +14,13 @@ Keras must not be imported when this module is: ``import skdl`` stays cheap.
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 __all__ = [
+    "DownloadRefused",
     "accumulating_metrics",
     "adam_slots",
     "build_for_tracing",
@@ -25,7 +28,9 @@ __all__ = [
     "call_for_training",
     "compute_loss",
     "global_seed_state",
+    "keras_cache_dir",
     "progbar_seen",
+    "refused_downloads",
     "set_global_seed_state",
     "sgd_momentum_slot",
     "track_loss",
@@ -118,3 +123,52 @@ def set_global_seed_state(state: tuple[Any, Any]) -> None:
 
     global_state.set_global_attribute("global_random_seed", state[0])
     global_state.set_global_attribute("global_seed_generator", state[1])
+
+
+# -- keras.applications weights: never downloaded ----------------------------------
+class DownloadRefused(Exception):
+    """Raised in place of a Keras download; carries what would be fetched."""
+
+    def __init__(self, fname: str, origin: str, cache_subdir: str):
+        super().__init__(fname)
+        self.fname = fname
+        self.origin = origin
+        self.cache_subdir = cache_subdir
+
+
+def keras_cache_dir() -> str:
+    """The folder where Keras keeps (and looks for) downloaded files."""
+    from keras.src.backend import config
+
+    return str(config.keras_home())
+
+
+# One patch at a time, so that nested or concurrent blocks restore the original.
+_PATCH_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def refused_downloads() -> Iterator[None]:
+    """Within the block, Keras' ``get_file`` raises :class:`DownloadRefused`.
+
+    Keras has no public way to ask which weights file a
+    ``keras.applications`` constructor would download: they fetch it
+    through ``keras.src.utils.file_utils.get_file``, looked up at call time,
+    so skdl swaps that function to learn the file's name and refuse the
+    download. The swap is process-wide while the block runs (about a
+    second, to build a network): a Keras download started by another thread
+    meanwhile is refused too.
+    """
+    from keras.src.utils import file_utils
+
+    def refuse(fname=None, origin=None, *args, cache_subdir="datasets", **kwargs):
+        name = fname or os.path.basename(str(origin))
+        raise DownloadRefused(name, str(origin), cache_subdir)
+
+    with _PATCH_LOCK:
+        original = file_utils.get_file
+        file_utils.get_file = refuse
+        try:
+            yield
+        finally:
+            file_utils.get_file = original

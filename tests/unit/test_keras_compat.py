@@ -126,3 +126,25 @@ def test_global_seed_state_round_trips():
     finally:
         compat.set_global_seed_state(before)
     assert compat.global_seed_state() == before
+
+
+def test_keras_cache_dir_is_where_get_file_looks():
+    import os
+
+    home = os.environ.get("KERAS_HOME", os.path.expanduser("~/.keras"))
+    assert compat.keras_cache_dir() in (home, os.path.join("/tmp", ".keras"))
+
+
+@pytest.mark.filterwarnings("ignore:`input_shape` is undefined:UserWarning")
+def test_refused_downloads_names_the_file_and_restores_get_file():
+    from keras.src.utils import file_utils
+
+    original = file_utils.get_file
+    with compat.refused_downloads(), pytest.raises(compat.DownloadRefused) as info:
+        keras.applications.MobileNetV3Small(
+            include_top=False, weights="imagenet", input_shape=(32, 32, 3)
+        )
+    assert info.value.fname.startswith("weights_mobilenet_v3_small")
+    assert info.value.origin.startswith("https://")
+    assert info.value.cache_subdir == "models"
+    assert file_utils.get_file is original
