@@ -28,6 +28,9 @@ _LAZY = {
     "SequenceRegressor": "skdl.sequence",
 }
 
+# submodules reachable as attributes (``skdl.onnx.to_onnx``), imported on use
+_SUBMODULES = ("onnx",)
+
 __all__ = sorted([*_LAZY, "__version__"])
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,6 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"skdl.{name}")
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'skdl' has no attribute {name!r}")

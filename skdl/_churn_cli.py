@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 __all__ = ["CommandError", "add_churn_parser"]
 
-DEFAULT_MODEL = "churn_model.joblib"
+DEFAULT_MODEL = "churn_model.skops"
 _LABELS = {0: "stays", 1: "leaves"}
 
 
@@ -45,9 +46,10 @@ def _load_table(args: argparse.Namespace, *, require_target: bool, seed: int):
     return frame
 
 
-def _load_model(path: str):
-    import joblib
-
+def _load_model(path: str, *, allow_pickle: bool = False):
+    """The ChurnPipeline saved at ``path``: a safe skdl file, or a pickle
+    when the caller allows it."""
+    from . import persistence
     from .pipelines import ChurnPipeline
 
     file = Path(path)
@@ -56,19 +58,43 @@ def _load_model(path: str):
             f"Model file {path!r} does not exist; train one with "
             f"`skdl churn train --model {path}`."
         )
-    try:
-        model = joblib.load(file)
-    except Exception as exc:  # any unpickling failure
+    with open(file, "rb") as fh:
+        is_zip = fh.read(4) == b"PK\x03\x04"
+    if is_zip:
+        model = persistence.load(file)
+    elif allow_pickle:
+        model = _unpickle(path)
+    else:
         raise CommandError(
-            f"{path!r} is not a model saved by `skdl churn train` "
-            f"({type(exc).__name__}: {exc})."
-        ) from None
+            f"{path!r} is not a model saved by `skdl churn train` (not a safe "
+            "skdl file). If it is a joblib pickle from a source you trust, "
+            "add --allow-pickle (loading a pickle can run code from the file)."
+        )
     if not isinstance(model, ChurnPipeline):
         raise CommandError(
             f"{path!r} holds a {type(model).__name__}, not a fitted "
             "ChurnPipeline saved by `skdl churn train`."
         )
     return model
+
+
+def _unpickle(path: str):
+    import joblib
+
+    print(
+        f"skdl: warning: loading {path!r} as a pickle, which runs code from "
+        "the file; load pickles from trusted sources only, and save the model "
+        "again with `skdl churn train` for the safe format.",
+        file=sys.stderr,
+        flush=True,
+    )
+    try:
+        return joblib.load(path)
+    except Exception as exc:  # any unpickling failure
+        raise CommandError(
+            f"{path!r} is not a model saved by `skdl churn train` "
+            f"({type(exc).__name__}: {exc})."
+        ) from None
 
 
 def _read_customers(text: str) -> list[dict[str, Any]]:
@@ -97,7 +123,6 @@ def _read_customers(text: str) -> list[dict[str, Any]]:
 
 # -- train ------------------------------------------------------------------------
 def _train(args: argparse.Namespace) -> int:
-    import joblib
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.model_selection import train_test_split
 
@@ -140,7 +165,9 @@ def _train(args: argparse.Namespace) -> int:
     _say(f"Trained in {seconds:.1f} s ({model.network_.n_iter_} epochs)")
     _print_scores(model, test, "Holdout")
     out = Path(args.model)
-    joblib.dump(model, out)
+    from .persistence import save
+
+    save(model, out)
     _say(f"Saved the model to {out}")
     return 0
 
@@ -177,7 +204,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     from .datasets import TARGET_COLUMN
 
-    model = _load_model(args.model)
+    model = _load_model(args.model, allow_pickle=args.allow_pickle)
     _say(f"Model: {args.model} (threshold {model.threshold})")
     frame = _load_table(args, require_target=True, seed=args.seed)
     _say("Predicting...")
@@ -235,7 +262,7 @@ def _predict(args: argparse.Namespace) -> int:
 
     from .datasets import load_churn
 
-    model = _load_model(args.model)
+    model = _load_model(args.model, allow_pickle=args.allow_pickle)
     if args.customer is not None:
         frame = pd.DataFrame(_read_customers(args.customer))
     else:
@@ -267,6 +294,20 @@ def _predict(args: argparse.Namespace) -> int:
 
 
 # -- parser -------------------------------------------------------------------------
+def _export(args: argparse.Namespace) -> int:
+    from .datasets import make_churn
+    from .onnx import to_onnx
+
+    model = _load_model(args.model, allow_pickle=args.allow_pickle)
+    out = Path(args.out)
+    to_onnx(model, make_churn(5, random_state=0), path=out)
+    _say(
+        f"Exported the model to {out}: one input per customer column, outputs "
+        "'label' and 'probabilities'"
+    )
+    return 0
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -300,9 +341,9 @@ def _add_data_args(parser: argparse.ArgumentParser, default_seed: int) -> None:
 
 
 def add_churn_parser(sub) -> None:
-    """Add ``churn train|evaluate|predict`` to the ``skdl`` subparsers."""
+    """Add ``churn train|evaluate|predict|export`` to the ``skdl`` subparsers."""
     churn = sub.add_parser(
-        "churn", help="bank-churn prediction: train, evaluate, predict"
+        "churn", help="bank-churn prediction: train, evaluate, predict, export"
     )
     jobs = churn.add_subparsers(dest="job", required=True)
 
@@ -353,3 +394,16 @@ def add_churn_parser(sub) -> None:
     source.add_argument("--data", metavar="CSV", help="a CSV file of customers")
     predict.add_argument("--output", metavar="CSV", help="write predictions here")
     predict.set_defaults(func=_predict)
+
+    export = jobs.add_parser("export", help="export a saved model to ONNX")
+    export.add_argument("--model", required=True, metavar="M", help="saved model")
+    export.add_argument(
+        "--out", required=True, metavar="ONNX", help="where to write the graph"
+    )
+    export.set_defaults(func=_export)
+    for job in (evaluate, predict, export):
+        job.add_argument(
+            "--allow-pickle",
+            action="store_true",
+            help="also load joblib pickles (they can run code: trusted files only)",
+        )

@@ -42,6 +42,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._portable import from_portable, to_portable
 from ._training.data import FitContext, TrainingPlan, training_data
 from ._training.loop import train
 from ._training.predict import predict_raw
@@ -348,10 +349,12 @@ class BaseKerasEstimator(BaseEstimator):
         if model is not None:
             state["_model_keras_bytes"] = model_to_bytes(model)
         state.pop("_predict_cache", None)
-        return state
+        # Keras objects and dtypes become plain records, so that safe formats
+        # (skops) hold nothing but skdl's own classes and plain data.
+        return to_portable(state)
 
     def __setstate__(self, state):
-        state = dict(state)
+        state = from_portable(dict(state))
         payload = state.pop("_model_keras_bytes", None)
         self.__dict__.update(state)
         fill_missing_params(self)

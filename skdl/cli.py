@@ -1,8 +1,9 @@
 """The ``skdl`` command (also ``python -m skdl``).
 
-``skdl churn train|evaluate|predict`` is the bank-churn job: train a
+``skdl churn train|evaluate|predict|export`` is the bank-churn job: train a
 :class:`~skdl.pipelines.ChurnPipeline` on a churn CSV (or built-in synthetic
-customers), score a saved model, predict new customers.
+customers) and save it in skdl's safe format, score a saved model, predict
+new customers, export the model to ONNX.
 
 ``skdl demo`` trains an :class:`~skdl.MLPClassifier` in a scikit-learn
 pipeline on the bundled breast-cancer data and prints its cross-validated

@@ -1,38 +1,38 @@
 """Save and load estimators in a format that runs no code when loaded.
 
-A file written by :func:`save` is a zip archive holding:
+:func:`save` writes a `skops <https://skops.readthedocs.io>`_ file (the safe
+format of the scikit-learn ecosystem) with one more member,
+``skdl-manifest.json``: the format version, the versions of skdl, Keras,
+scikit-learn, NumPy and Python that wrote it, and a SHA-256 of every other
+member. :func:`load` reads it back with ``skops.io``:
 
-* ``manifest.json``: format name and version, the estimator's class (a
-  name from a fixed allow-list), the versions of skdl, Keras, scikit-learn,
-  NumPy and Python that wrote it, and a SHA-256 of every other member;
-* ``params.json``: ``get_params(deep=False)``, encoded as tagged JSON;
-* ``state.json``: the fitted attributes (what ``__getstate__`` returns, less
-  the parameters), encoded as tagged JSON;
-* ``model.keras`` (and ``model_<n>.keras`` for nested networks): the Keras
-  network, reloaded with Keras' ``safe_mode=True``.
+* skdl's own classes are trusted by default; any other type that skops does
+  not trust (a user's build function, a custom transformer) is refused unless
+  the caller names it in ``trusted=``, and its module is never imported
+  before that;
+* the Keras network is stored as a ``.keras`` archive and always reloaded
+  through Keras' safe loader (``safe_mode=True``), never unpickled; custom
+  layers load when they are registered with
+  ``keras.saving.register_keras_serializable``;
+* files of skdl's first safe format (a ``manifest.json`` with JSON members)
+  still load, through :mod:`skdl._legacy_format`.
 
-Nothing in the file is ever unpickled or imported by name: classes are
-looked up in :data:`ESTIMATOR_CLASSES` / :data:`COMPONENT_CLASSES` (fixed
-tables of this module), arrays are rebuilt from their dtype, shape and raw
-bytes, and the Keras network goes through Keras' safe loader.
-
-The format is generic over what an estimator's ``__getstate__`` returns. A
-new estimator family plugs in by (1) adding its public class to
-:data:`ESTIMATOR_CLASSES` (and any helper classes its state holds to
-:data:`COMPONENT_CLASSES`), and (2) keeping its ``__getstate__`` to values
-the codec (``skdl/_codec.py``) encodes: ``None``, ``bool``, ``int``,
-``float``, ``str``, ``bytes``, lists, tuples, dicts, slices, NumPy arrays,
-scalars, dtypes and scalar types, Keras learning-rate schedules and
-allow-listed estimators. Caches are dropped in ``__getstate__`` (as
-pickling needs anyway).
+Any estimator whose ``__getstate__`` holds plain data, NumPy arrays, skdl or
+scikit-learn objects and Keras ``.keras`` bytes works without registration;
+:mod:`skdl._portable` turns Keras configurable objects (learning-rate
+schedules, losses, metrics) and dtypes into plain records.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
+import inspect
+import io
 import json
 import os
 import platform
+import re
 import secrets
 import zipfile
 import zlib
@@ -40,89 +40,61 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from ._legacy_format import FormatError, load_members
 
-from ._codec import FormatError, Reader, Writer, class_key, qualname, resolve
+__all__ = ["FORMAT_VERSION", "load", "save"]
 
-__all__ = ["COMPONENT_CLASSES", "ESTIMATOR_CLASSES", "FORMAT_VERSION", "load", "save"]
-
-FORMAT_NAME = "skdl-estimator"
+FORMAT_NAME = "skdl-skops"
 #: Version of the file layout this skdl writes and the newest it reads.
-FORMAT_VERSION = 1
-
-#: Estimators that may be the top object of a file: name -> (module, attr).
-ESTIMATOR_CLASSES: dict[str, tuple[str, str]] = {
-    "skdl.AutoencoderTransformer": ("skdl.autoencoder", "AutoencoderTransformer"),
-    "skdl.ChurnPipeline": ("skdl.pipelines", "ChurnPipeline"),
-    "skdl.ConvClassifier": ("skdl.conv", "ConvClassifier"),
-    "skdl.MLPClassifier": ("skdl.mlp", "MLPClassifier"),
-    "skdl.MLPRegressor": ("skdl.mlp", "MLPRegressor"),
-    "skdl.SequenceClassifier": ("skdl.sequence", "SequenceClassifier"),
-    "skdl.SequenceRegressor": ("skdl.sequence", "SequenceRegressor"),
-}
-
-#: Helper objects that may appear inside an estimator's state.
-COMPONENT_CLASSES: dict[str, tuple[str, str]] = {
-    "skdl.preprocessing.ClassifierTargetEncoder": (
-        "skdl.preprocessing.targets",
-        "ClassifierTargetEncoder",
-    ),
-    "skdl.preprocessing.RegressorTargetEncoder": (
-        "skdl.preprocessing.targets",
-        "RegressorTargetEncoder",
-    ),
-    "sklearn.compose.ColumnTransformer": ("sklearn.compose", "ColumnTransformer"),
-    "sklearn.pipeline.Pipeline": ("sklearn.pipeline", "Pipeline"),
-    "sklearn.preprocessing.LabelEncoder": ("sklearn.preprocessing", "LabelEncoder"),
-    "sklearn.preprocessing.StandardScaler": (
-        "sklearn.preprocessing",
-        "StandardScaler",
-    ),
-    "sklearn.preprocessing.MinMaxScaler": ("sklearn.preprocessing", "MinMaxScaler"),
-    "sklearn.preprocessing.OneHotEncoder": ("sklearn.preprocessing", "OneHotEncoder"),
-    "sklearn.preprocessing.OrdinalEncoder": (
-        "sklearn.preprocessing",
-        "OrdinalEncoder",
-    ),
-}
-
-_MANIFEST = "manifest.json"
-_PARAMS = "params.json"
-_STATE = "state.json"
-_MODEL_KEY = "_model_keras_bytes"
+FORMAT_VERSION = 2
+MANIFEST = "skdl-manifest.json"
+_SKDL_NAME = re.compile(r"skdl(\.[A-Za-z_][A-Za-z0-9_]*)+")
+# What reading a damaged archive or its JSON can raise (in zipfile, zlib,
+# json and skops' tree builder); turned into one ValueError naming the file.
+_DAMAGE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    UnicodeDecodeError,
+)
 
 
 # -- public API ------------------------------------------------------------------
 def save(
     estimator: Any, path: str | os.PathLike, *, exclude: Iterable[str] = ()
 ) -> None:
-    """Save an estimator to ``path`` in skdl's safe format.
+    """Save an estimator to ``path`` in skdl's safe format (a skops file).
 
-    The file is a zip archive of JSON and a Keras ``.keras`` archive; loading
-    it with :func:`load` executes no code from the file, so it is the format
-    to share models in. The file is written to a temporary name first and
-    renamed at the end, so an interrupted save never leaves a truncated file.
+    Loading the file with :func:`load` (or ``skops.io.load``) executes no code
+    from it. The file is written to a temporary name first and renamed at the
+    end, so an interrupted save never leaves a truncated file.
 
     Parameters
     ----------
     estimator : estimator
-        A skdl estimator, fitted or not (see ``ESTIMATOR_CLASSES``).
+        Any skdl estimator, fitted or not, or a scikit-learn ``Pipeline`` or
+        meta-estimator holding them.
     path : str or path-like
-        Where to write (``.skdl`` is the suggested suffix).
+        Where to write (``.skops`` is the suggested suffix).
     exclude : iterable of str, default=()
-        Parameters (or fitted attributes) to leave out, for values the safe
-        format cannot hold (Keras callback objects, build functions).
-        Leaving out a parameter also leaves out its fitted counterpart
-        (``callbacks`` -> ``callbacks_``). Left-out parameters load as their
-        defaults unless given back through ``load(..., params=...)``;
-        left-out attributes are absent. Predictions do not depend on them.
+        Parameters (or fitted attributes) of ``estimator`` to leave out, for
+        values a safe file should not hold (Keras callback objects). Leaving
+        out a parameter also leaves out its fitted counterpart (``callbacks``
+        -> ``callbacks_``). Left-out parameters load as their defaults unless
+        given back through ``load(..., params=...)``. Predictions do not
+        depend on them.
 
     Raises
     ------
     TypeError
-        If the class is not one the safe format knows, or a parameter or
-        fitted attribute holds a value it cannot store (the message names
-        it).
+        If the estimator holds a Keras object that only Keras' own format can
+        store (a callback), or a function that cannot be imported by its name
+        (a lambda, a local function). The message names it.
     ValueError
         If ``exclude`` names neither a parameter nor a fitted attribute.
 
@@ -134,69 +106,59 @@ def save(
     >>> X = np.random.RandomState(0).normal(size=(40, 3))
     >>> y = (X[:, 0] > 0).astype(int)
     >>> clf = skdl.MLPClassifier((4,), max_iter=5, random_state=0).fit(X, y)
-    >>> path = os.path.join(tempfile.mkdtemp(), "clf.skdl")
+    >>> path = os.path.join(tempfile.mkdtemp(), "clf.skops")
     >>> skdl.save(clf, path)
     >>> same = skdl.load(path)
     >>> bool(np.array_equal(same.predict_proba(X), clf.predict_proba(X)))
     True
     """
-    name = class_key(type(estimator), ESTIMATOR_CLASSES)
-    if name is None:
-        raise TypeError(
-            f"skdl.save cannot store a {qualname(type(estimator))}: the safe "
-            f"format holds only {sorted(ESTIMATOR_CLASSES)}. Use joblib.dump "
-            "for other objects (and load such files only from trusted sources)."
-        )
-    exclude = sorted({exclude} if isinstance(exclude, str) else set(exclude))
-    params = estimator.get_params(deep=False)
-    state = {k: v for k, v in estimator.__getstate__().items() if k not in params}
-    unknown = [p for p in exclude if p not in params and p not in state]
-    if unknown:
-        raise ValueError(
-            f"exclude={unknown} names no parameter or fitted attribute of "
-            f"{type(estimator).__name__}."
-        )
-    # Leaving out a parameter also leaves out its fitted counterpart
-    # (``callbacks`` -> ``callbacks_``, the copies used in fit).
-    dropped = set(exclude) | {f"{p}_" for p in exclude if p in params}
-    writer = Writer(type(estimator).__name__, _all_classes())
-    params_doc = {
-        key: writer.encode(value, f"parameter {key!r}", param=key)
-        for key, value in params.items()
-        if key not in dropped
-    }
-    state_doc = {
-        key: writer.encode(value, f"fitted attribute {key!r}", param=key)
-        for key, value in state.items()
-        if key not in dropped
-    }
-    members = {
-        _PARAMS: _dumps(params_doc),
-        _STATE: _dumps(state_doc),
-        **writer.blobs,
-    }
-    manifest = {
-        "format": FORMAT_NAME,
-        "format_version": FORMAT_VERSION,
-        "estimator": name,
-        "fitted": _MODEL_KEY in state,
-        "excluded_params": exclude,
-        "versions": _versions(),
-        "members": {k: hashlib.sha256(v).hexdigest() for k, v in members.items()},
-    }
-    _write_zip(Path(path), {_MANIFEST: _dumps(manifest), **members})
+    import skops.io
+
+    names = sorted({exclude} if isinstance(exclude, str) else set(exclude))
+    obj = _without(estimator, names)
+    try:
+        payload = skops.io.dumps(obj, compression=zipfile.ZIP_DEFLATED)
+    except (RecursionError, TypeError, ValueError, AttributeError) as exc:
+        # e.g. a Keras model given as a parameter: skops cannot walk it.
+        raise TypeError(_refusal(obj, _keras_param(obj), exc)) from exc
+    _check_loadable(obj, skops.io.get_untrusted_types(data=payload))
+    buffer = io.BytesIO(payload)
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        members = {info.filename: zf.read(info) for info in zf.infolist()}
+        manifest = {
+            "format": FORMAT_NAME,
+            "format_version": FORMAT_VERSION,
+            "excluded": names,
+            "versions": _versions(),
+            "members": {k: hashlib.sha256(v).hexdigest() for k, v in members.items()},
+        }
+        zf.writestr(MANIFEST, json.dumps(manifest, indent=1))
+    _write_atomically(Path(path), buffer.getvalue())
 
 
-def load(path: str | os.PathLike, *, params: Mapping[str, Any] | None = None) -> Any:
+def load(
+    path: str | os.PathLike,
+    *,
+    params: Mapping[str, Any] | None = None,
+    trusted: Iterable[str] | None = None,
+) -> Any:
     """Load an estimator written by :func:`save`, running no code from the file.
 
     Parameters
     ----------
     path : str or path-like
-        A file written by :func:`save`.
+        A file written by :func:`save` (also a plain ``skops.io.dump`` file,
+        or one of skdl's first safe format).
     params : dict, default=None
         Parameter values to set on the loaded estimator, typically the ones
         left out with ``save(..., exclude=...)``.
+    trusted : iterable of str, default=None
+        Fully qualified names of further types or functions the file may
+        hold, such as ``'mypackage.nets.build_model'`` for a
+        :class:`~skdl.KerasClassifier` built by that function. skdl's classes
+        and what skops trusts are always allowed; anything else makes
+        :func:`load` raise before importing its module. Name only what you
+        know: a trusted function is imported when the file loads.
 
     Returns
     -------
@@ -207,9 +169,10 @@ def load(path: str | os.PathLike, *, params: Mapping[str, Any] | None = None) ->
     Raises
     ------
     ValueError
-        If the file is not an skdl file, is truncated or corrupted, or was
-        written by a newer skdl in a format version this one cannot read.
-        The message names the file and the problem.
+        If the file is not a skops or skdl file, is truncated or corrupted,
+        was written in a newer format version, or holds types that are
+        neither skdl's nor in ``trusted`` (the message lists them). The
+        message names the file.
 
     Examples
     --------
@@ -217,98 +180,174 @@ def load(path: str | os.PathLike, *, params: Mapping[str, Any] | None = None) ->
     """
     path = Path(path)
     try:
-        return _load(path, dict(params or {}))
+        estimator = _load(path, set(trusted or ()))
     except FormatError as exc:
         raise ValueError(f"Cannot load {str(path)!r}: {exc}") from exc.__cause__
     except RecursionError as exc:
         raise ValueError(
-            f"Cannot load {str(path)!r}: its JSON is nested too deeply."
+            f"Cannot load {str(path)!r}: its content is nested too deeply."
         ) from exc
+    if params:
+        unknown = sorted(set(params) - set(estimator.get_params(deep=False)))
+        if unknown:
+            raise ValueError(
+                f"params={unknown} names no parameter of {type(estimator).__name__}."
+            )
+        estimator.set_params(**params)
+    return estimator
 
 
-def _write_zip(path: Path, members: dict[str, bytes]) -> None:
+# -- saving -----------------------------------------------------------------------
+def _without(estimator: Any, names: list[str]) -> Any:
+    """A shallow copy of ``estimator`` without the attributes ``names``."""
+    if not names:
+        return estimator
+    params = estimator.get_params(deep=False)
+    unknown = [n for n in names if n not in params and n not in vars(estimator)]
+    if unknown:
+        raise ValueError(
+            f"exclude={unknown} names no parameter or fitted attribute of "
+            f"{type(estimator).__name__}."
+        )
+    signature = inspect.signature(type(estimator).__init__).parameters
+    copy = object.__new__(type(estimator))
+    copy.__dict__.update(vars(estimator))
+    for name in names:
+        if name in params:
+            setattr(copy, name, signature[name].default)
+            copy.__dict__.pop(f"{name}_", None)
+        else:
+            copy.__dict__.pop(name)
+    return copy
+
+
+def _check_loadable(obj: Any, untrusted: list[str]) -> None:
+    """Refuse what a safe load could never rebuild, naming where it is."""
+    for name in untrusted:
+        if _is_skdl_class(name):
+            continue
+        where = _where(obj, name)
+        if name.startswith("keras."):
+            raise TypeError(_refusal(obj, (where, name), None))
+        if _resolve(name) is None:
+            raise TypeError(
+                f"Cannot save {type(obj).__name__}: {where} holds {name}, "
+                "which cannot be imported by that name (a lambda or local "
+                "function?). Define it at the top level of a module."
+            )
+
+
+def _refusal(obj: Any, found: tuple[str, str] | None, exc) -> str:
+    if found is None:
+        return (
+            f"Cannot save {type(obj).__name__}: skops cannot store its state "
+            f"({_say(exc)}). Use joblib.dump for files you only load yourself."
+        )
+    where, name = found
+    return (
+        f"Cannot save {type(obj).__name__}: {where} holds a {name}, which a "
+        "safe file cannot store. Leave it out with skdl.save(..., exclude=[...]) "
+        "(predictions do not depend on it: the fitted network holds what it "
+        "learned), or use joblib.dump for files you only load yourself."
+    )
+
+
+def _keras_param(obj: Any) -> tuple[str, str] | None:
+    """The first parameter holding a Keras object, and that object's type."""
+    for key, value in getattr(obj, "get_params", dict)(deep=False).items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if type(item).__module__.split(".")[0] == "keras":
+                return f"parameter {key!r}", _qualified(item)
+    return None
+
+
+def _where(obj: Any, name: str) -> str:
+    for key, value in getattr(obj, "get_params", dict)(deep=False).items():
+        values = value if isinstance(value, list | tuple) else [value]
+        if any(_qualified(v) == name for v in values):
+            return f"parameter {key!r}"
+    return "its state"
+
+
+def _qualified(value: Any) -> str:
+    # skops names functions and classes by module and ``__name__``.
+    kind = value if inspect.isfunction(value) else type(value)
+    return f"{kind.__module__}.{kind.__name__}"
+
+
+def _write_atomically(path: Path, payload: bytes) -> None:
     # Write beside the target and rename: a crash mid-write never leaves a
     # truncated file under ``path``. (Plain ``open`` keeps the user's umask.)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
-        with (
-            open(tmp, "xb") as fh,
-            zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf,
-        ):
-            for name, payload in members.items():
-                zf.writestr(name, payload)
+        with open(tmp, "xb") as fh:
+            fh.write(payload)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-# -- reading --------------------------------------------------------------------
-def _load(path: Path, params: dict[str, Any]):
-    members = _read_zip(path)
-    manifest = _json(members, _MANIFEST)
-    _check_manifest(manifest, members)
-    cls = resolve(manifest.get("estimator"), ESTIMATOR_CLASSES)
-    reader = Reader(members, _all_classes())
-    params_doc = _json(members, _PARAMS)
-    state_doc = _json(members, _STATE)
-    if not isinstance(params_doc, dict) or not isinstance(state_doc, dict):
-        raise FormatError("params.json and state.json must hold JSON objects.")
-    stored = {k: reader.decode(v) for k, v in params_doc.items()}
-    unknown = sorted(set(params) - set(cls._get_param_names()))
-    if unknown:
-        raise ValueError(f"params={unknown} names no parameter of {cls.__name__}.")
-    try:
-        estimator = cls(**{**stored, **params})
-    except TypeError as exc:
+# -- loading ------------------------------------------------------------------------
+def _load(path: Path, trusted: set[str]) -> Any:
+    data, members = _read_zip(path)
+    if "schema.json" not in members:
+        if "manifest.json" in members:
+            return load_members(members, {})
         raise FormatError(
-            f"its parameters do not fit {cls.__name__} of this skdl ({exc})."
-        ) from exc
-    state = {k: reader.decode(v) for k, v in state_doc.items()}
+            "it is not an skdl file (no schema.json or manifest.json inside)."
+        )
+    if MANIFEST in members:
+        _check_manifest(members)
+    import skops.io
+
     try:
-        estimator.__setstate__({**estimator.__dict__, **state})
-    except Exception as exc:
+        untrusted = skops.io.get_untrusted_types(data=data)
+    except _DAMAGE as exc:
+        raise FormatError(f"its schema cannot be read ({_say(exc)}).") from exc
+    refused = sorted(n for n in untrusted if n not in trusted and not _is_skdl_class(n))
+    if refused:
         raise FormatError(
-            f"its fitted state (Keras network loaded in safe mode) could not "
-            f"be restored ({type(exc).__name__}: {exc})."
+            f"it holds types that are neither skdl's nor trusted: {refused}. "
+            "If you know them, pass skdl.load(..., trusted=[...]) with those "
+            "names; their modules are imported only then."
+        )
+    try:
+        return skops.io.loads(data, trusted=untrusted)
+    except _DAMAGE as exc:
+        raise FormatError(
+            f"its content could not be rebuilt (Keras network loaded in safe "
+            f"mode) ({_say(exc)})."
         ) from exc
-    return estimator
 
 
-def _read_zip(path: Path) -> dict[str, bytes]:
+def _read_zip(path: Path) -> tuple[bytes, dict[str, bytes]]:
     if not path.is_file():
         raise FileNotFoundError(f"No such file: {str(path)!r}")
-    with open(path, "rb") as fh:
-        magic = fh.read(4)
-    if magic != b"PK\x03\x04":
+    data = path.read_bytes()
+    if data[:4] != b"PK\x03\x04":
         raise FormatError(
             "it is not an skdl file (not a zip archive; skdl.save writes zip "
             "archives). Files from joblib.dump or pickle load with joblib.load, "
             "from trusted sources only."
         )
     try:
-        with zipfile.ZipFile(path) as zf:
-            return {info.filename: zf.read(info) for info in zf.infolist()}
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return data, {info.filename: zf.read(info) for info in zf.infolist()}
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
         raise FormatError(
             "the file is truncated or corrupted (its zip archive cannot be "
             f"read: {exc}). Save the estimator again with skdl.save."
         ) from exc
 
 
-def _json(members: dict[str, bytes], name: str) -> Any:
-    if name not in members:
-        what = "an skdl file" if name == _MANIFEST else "a complete skdl file"
-        raise FormatError(f"it is not {what} (no {name} inside).")
+def _check_manifest(members: dict[str, bytes]) -> None:
     try:
-        return json.loads(members[name].decode("utf-8"))
+        manifest = json.loads(members[MANIFEST].decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise FormatError(f"{name} is not valid JSON ({exc}).") from exc
-
-
-def _check_manifest(manifest: Any, members: dict[str, bytes]) -> None:
+        raise FormatError(f"{MANIFEST} is not valid JSON ({exc}).") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_NAME:
-        raise FormatError("it is not an skdl file (its manifest has another format).")
+        raise FormatError(f"its {MANIFEST} names another format.")
     version = manifest.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise FormatError(f"its format version {version!r} is not an integer.")
@@ -322,22 +361,37 @@ def _check_manifest(manifest: Any, members: dict[str, bytes]) -> None:
             f"{FORMAT_VERSION}. Upgrade skdl to load it."
         )
     checksums = manifest.get("members")
-    if not isinstance(checksums, dict):
-        raise FormatError("its manifest lists no members.")
+    if not isinstance(checksums, dict) or set(checksums) != set(members) - {MANIFEST}:
+        raise FormatError(f"its {MANIFEST} does not list the members it holds.")
     for name, digest in checksums.items():
-        if name not in members:
-            raise FormatError(f"member {name!r} listed in the manifest is missing.")
         if hashlib.sha256(members[name]).hexdigest() != digest:
             raise FormatError(f"member {name!r} is corrupted (checksum mismatch).")
 
 
-# -- helpers ----------------------------------------------------------------------
-def _dumps(doc: Any) -> bytes:
-    return json.dumps(doc, allow_nan=False, indent=1).encode("utf-8")
+# -- names --------------------------------------------------------------------------
+def _is_skdl_class(name: str) -> bool:
+    """Whether ``name`` is a class defined in skdl (imports only skdl modules)."""
+    module, _, attr = name.rpartition(".")
+    if not _SKDL_NAME.fullmatch(module) or not attr.isidentifier():
+        return False
+    try:
+        value = getattr(importlib.import_module(module), attr, None)
+    except ImportError:
+        return False
+    return inspect.isclass(value) and value.__module__.split(".")[0] == "skdl"
 
 
-def _all_classes() -> dict[str, tuple[str, str]]:
-    return {**ESTIMATOR_CLASSES, **COMPONENT_CLASSES}
+def _resolve(name: str) -> Any:
+    """The object named ``module.attr``, or None (used when saving only)."""
+    module, _, attr = name.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), attr, None)
+    except (ImportError, ValueError):
+        return None
+
+
+def _say(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _skdl_version() -> str:
@@ -347,13 +401,16 @@ def _skdl_version() -> str:
 
 
 def _versions() -> dict[str, str]:
+    import numpy as np
     import sklearn
+    import skops
 
     from .backend import import_keras
 
     keras = import_keras()
     return {
         "skdl": _skdl_version(),
+        "skops": skops.__version__,
         "keras": keras.__version__,
         "keras_backend": keras.backend.backend(),
         "sklearn": sklearn.__version__,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up ./.venv, then run skdl's main job: train the bank-churn model on
 # built-in synthetic customers (or `--data CSV`), report holdout accuracy and
-# ROC AUC, and save the model to churn_model.joblib (or `--model OUT`).
+# ROC AUC, and save the model to churn_model.skops, in skdl's safe format
+# (or to `--model OUT`).
 # This is the README's "run it" command; arguments go to `skdl churn train`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -6,8 +6,9 @@ are stored::
     python tests/data/make_artifacts.py
 
 It writes ``tests/data/compat/<skdl version>/``: small MLP classifiers and
-regressor and a ChurnPipeline, each in skdl's safe
-format (``.skdl``) and as a joblib pickle (``.joblib``), plus ``cases.npz``
+regressor and a ChurnPipeline, each in skdl's safe format (``.skops``;
+folders of format version 1 hold ``.skdl`` files) and as a joblib pickle
+(``.joblib``), plus ``cases.npz``
 with the inputs and the predictions the models gave when they were saved.
 ``tests/unit/test_compat_artifacts.py`` loads every version folder found
 there and checks that the predictions are still identical. Commit the new
@@ -72,7 +73,7 @@ def main() -> Path:
         cases[f"churn__X__{col}"] = values if numeric else values.astype(str)
     for name, est in models.items():
         X = X_churn if name == "churn_pipeline" else cases["X"]
-        skdl.save(est, out / f"{name}.skdl")
+        skdl.save(est, out / f"{name}.skops")
         joblib.dump(est, out / f"{name}.joblib", compress=3)
         cases[f"{name}__predict"] = est.predict(X)
         if hasattr(est, "predict_proba"):

@@ -1,4 +1,4 @@
-"""The ``skdl`` command, run in-process: churn train, evaluate, predict."""
+"""The ``skdl`` command, run in-process: churn train, evaluate, predict, export."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import subprocess
 import sys
 
 import joblib
+import numpy as np
 import pandas as pd
 import pytest
 
+import skdl
 from skdl.cli import main
 from skdl.datasets import make_churn
 from skdl.pipelines import ChurnPipeline
@@ -42,7 +44,7 @@ def workdir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def model_path(workdir):
     """A model trained by the command on small built-in data."""
-    path = workdir / "model.joblib"
+    path = workdir / "model.skops"
     code = cli("churn", "train", "--samples", 400, "--epochs", 4, "--model", path)
     assert code == 0
     return path
@@ -56,7 +58,7 @@ def csv_path(workdir):
 
 
 def test_train_prints_progress_scores_and_saves(tmp_path, capsys):
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.skops"
     code = cli(
         "churn", "train", "--samples", 300, "--epochs", 10, "--seed", 3, "--model", out
     )
@@ -66,14 +68,14 @@ def test_train_prints_progress_scores_and_saves(tmp_path, capsys):
     assert "240 customers for training, 60 held out" in text
     assert "epoch 10/10" in text
     assert "Holdout accuracy: 0." in text and "Holdout ROC AUC: 0." in text
-    model = joblib.load(out)
+    model = skdl.load(out)  # the safe format, by default
     assert isinstance(model, ChurnPipeline)
     assert model.max_iter == 10 and model.random_state == 3
     assert model.callbacks is None and model.network_.callbacks is None
 
 
 def test_train_on_a_csv(tmp_path, csv_path, capsys):
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.skops"
     code = cli(
         "churn",
         "train",
@@ -119,7 +121,7 @@ def test_predict_one_customer_from_json(model_path, capsys):
     )
     text = capsys.readouterr().out
     assert code == 0, text
-    expected = joblib.load(model_path).predict_proba(CUSTOMER)[0, 1]
+    expected = skdl.load(model_path).predict_proba(CUSTOMER)[0, 1]
     assert f"customer 1: churn probability {expected:.4f}" in text
     assert "of 1 customer(s) predicted to leave" in text
 
@@ -149,7 +151,7 @@ def _error(capsys) -> str:
 
 
 def test_missing_model_file(tmp_path, capsys):
-    missing = tmp_path / "none.joblib"
+    missing = tmp_path / "none.skops"
     code = cli("churn", "predict", "--model", missing, "--customer", "{}")
     assert code == 2
     assert "does not exist; train one" in _error(capsys)
@@ -159,8 +161,11 @@ def test_file_that_is_not_a_model(csv_path, tmp_path, capsys):
     code = cli("churn", "evaluate", "--model", csv_path)
     assert code == 2
     assert "is not a model saved by `skdl churn train`" in _error(capsys)
-    other = tmp_path / "other.joblib"
-    joblib.dump({"a": 1}, other)
+    code = cli("churn", "evaluate", "--model", csv_path, "--allow-pickle")
+    assert code == 2
+    assert "is not a model saved by `skdl churn train` (" in _error(capsys)
+    other = tmp_path / "other.skops"
+    skdl.save({"a": 1}, other)
     code = cli("churn", "evaluate", "--model", other)
     assert code == 2
     assert "holds a dict, not a fitted ChurnPipeline" in _error(capsys)
@@ -227,22 +232,54 @@ def test_python_dash_m_skdl():
         check=False,
     )
     assert result.returncode == 0
-    assert "{train,evaluate,predict}" in result.stdout
+    assert "{train,evaluate,predict,export}" in result.stdout
 
 
 def test_train_on_the_cpu(tmp_path, capsys):
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.skops"
     code = cli("churn", "train", "--samples", 200, "--epochs", 2, "--device", "cpu",
                "--model", out)  # fmt: skip
     assert code == 0
     assert "up to 2 epochs on cpu:0..." in capsys.readouterr().out
-    model = joblib.load(out)
+    model = skdl.load(out)
     assert model.device == "cpu" and model.network_.device == "cpu"
 
 
 def test_bad_device_fails_before_training(tmp_path, capsys):
-    out = tmp_path / "m.joblib"
+    out = tmp_path / "m.skops"
     code = cli("churn", "train", "--device", "tpu", "--model", out)
     assert code == 2
     assert "device must be 'auto', 'cpu', 'gpu' or 'gpu:N'" in _error(capsys)
     assert not out.exists()
+
+
+def test_pickles_load_only_with_the_flag_and_a_warning(model_path, tmp_path, capsys):
+    pickled = tmp_path / "old.joblib"
+    joblib.dump(skdl.load(model_path), pickled)
+    customer = json.dumps(CUSTOMER)
+    code = cli("churn", "predict", "--model", pickled, "--customer", customer)
+    assert code == 2
+    assert "add --allow-pickle" in _error(capsys)
+    code = cli("churn", "predict", "--model", pickled, "--customer", customer,
+               "--allow-pickle")  # fmt: skip
+    captured = capsys.readouterr()
+    assert code == 0
+    assert "warning: loading" in captured.err and "runs code" in captured.err
+    assert "churn probability" in captured.out
+
+
+def test_export_writes_an_onnx_graph_of_the_model(model_path, tmp_path, capsys):
+    ort = pytest.importorskip("onnxruntime", reason="the onnx extra is not installed")
+    from skdl.backend import import_keras
+    from skdl.onnx import input_feed
+
+    if import_keras().backend.backend() != "tensorflow":
+        pytest.skip("the Keras network is exported through tf2onnx (TensorFlow)")
+    out = tmp_path / "churn.onnx"
+    assert cli("churn", "export", "--model", model_path, "--out", out) == 0
+    assert f"Exported the model to {out}" in capsys.readouterr().out
+    session = ort.InferenceSession(str(out))
+    customers = make_churn(50, random_state=5)
+    _, proba = session.run(None, input_feed(customers, session))
+    expected = skdl.load(model_path).predict_proba(customers)
+    assert np.abs(proba - expected).max() < 1e-4
