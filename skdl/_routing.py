@@ -458,4 +458,7 @@ def _is_keras_object(value) -> bool:
         return False
     keras = import_keras()
     kinds = (keras.losses.Loss, keras.metrics.Metric, keras.optimizers.Optimizer)
-    return isinstance(value, kinds)
+    # Keras' own classes pickle and deep-copy through Keras; a user's own
+    # (unregistered) class is what Keras cannot find again.
+    own = type(value).__module__.split(".")[0] == "keras"
+    return isinstance(value, kinds) and not own

@@ -519,8 +519,9 @@ class WrapperSteps:
             if key not in ("model", "build_fn") and key in state:
                 state[key] = _routing.KerasObjectParam.wrap(state[key])
         model = self.__dict__.get("model_")
-        if model is not None:
-            state["_custom_objects"] = _custom_objects(model)
+        custom = _custom_objects(model) if model is not None else {}
+        if custom:
+            state["_custom_objects"] = custom
         return state
 
     def __setstate__(self, state):
