@@ -2,7 +2,7 @@
 
 :class:`WrapperSteps` adapts skdl's shared fit loop to scikeras' calling
 conventions: ``initialize``, ``current_epoch``, keyword arguments for
-Keras at ``fit`` / ``predict`` time, N-dimensional, sparse and multi-input
+Keras at ``fit`` / ``predict`` time, N-dimensional and multi-input
 ``X``, target encoders written for scikeras, the consistency checks
 between ``partial_fit`` calls, and pickling networks with custom metrics,
 losses or layers.
@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -159,7 +158,7 @@ class WrapperSteps:
 
         Parameters
         ----------
-        X : array-like or sparse matrix of shape (n_samples, ...)
+        X : array-like of shape (n_samples, ...)
             Training data; more than two dimensions (images, sequences) for
             a network that takes them.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
@@ -209,7 +208,6 @@ class WrapperSteps:
             "dtype": [np.float32, np.float64],
             "ensure_min_samples": 1,
             "allow_nd": True,
-            "accept_sparse": True,
         }
 
     def _fit_steps(self, X, y, sample_weight, partial, reuse, classes):
@@ -280,8 +278,6 @@ class WrapperSteps:
             X = self.feature_encoder_.fit_transform(X)
         else:
             X = self.feature_encoder_.transform(X)
-        if sp.issparse(X):
-            return X.astype(np.float32)
         if isinstance(X, list | tuple | dict):
             return X  # several inputs: Keras takes them as they are
         X = np.asarray(X)

@@ -8,7 +8,6 @@ from unittest import mock
 import keras
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from sklearn.base import clone, is_classifier
 from sklearn.datasets import make_classification
 
@@ -125,16 +124,13 @@ def test_callback_classes_take_routed_positional_arguments(data3):
     assert seen == [("a", "b")]
 
 
-def test_n_dimensional_and_sparse_X(data3):
+def test_n_dimensional_X():
     rng = np.random.RandomState(0)
     images, target = rng.rand(20, 3, 4, 2), rng.rand(20)
     reg = KerasRegressor(linear_net, epochs=1).fit(images, target)
     assert reg.X_shape_ == (20, 3, 4, 2) and reg.predict(images).dtype == np.float32
     with pytest.raises(ValueError, match="X has 3 dimensions, but this KerasRegressor"):
         reg.partial_fit(images.reshape(20, 3, 8), target)
-    X, y = data3
-    sparse = KerasClassifier(softmax_net).fit(sp.csr_matrix(X), y)
-    assert sparse.predict(sp.csr_matrix(X)).shape == (60,)
 
 
 def test_partial_fit_refuses_unsafe_dtype_and_shape_changes(data3):
