@@ -1,22 +1,29 @@
-"""Keep the best model seen during training ("checkpoint the best model").
+"""
+Keep the best model seen during training
+========================================
 
-``BestModelCheckpoint`` watches a validation metric, writes the best model
-to its own file (names never collide between parallel fits) and restores the
-best weights at the end. A Keras ``ModelCheckpoint`` works the same way in
-``callbacks``.
+:class:`~skdl.callbacks.BestModelCheckpoint` watches a validation metric,
+writes the best model to its own file (names never collide between parallel
+fits) and restores the best weights at the end. A Keras ``ModelCheckpoint``
+works the same way in ``callbacks``.
 
-    python examples/checkpoint_best_model.py
+Run it: ``python examples/checkpoint_best_model.py``
 """
 
-from __future__ import annotations
+# %%
+# Train with the checkpoint
+# -------------------------
 
-from _util import epochs, output_path
+from _util import epochs, output_path, use_agg
 from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import scale
 
 from skdl import MLPClassifier
 from skdl.backend import import_keras
 from skdl.callbacks import BestModelCheckpoint
+
+use_agg()
+import matplotlib.pyplot as plt  # noqa: E402
 
 # Keras through skdl: loaded once, without the backend's start-up log lines.
 keras = import_keras()
@@ -34,5 +41,23 @@ model = MLPClassifier(
 best = model.callbacks_[0][1]
 print(f"best val_accuracy {best.best_:.3f} at epoch {best.best_epoch_ + 1}")
 print(f"best model file: {best.filepath_}")
+
+# %%
+# Where the best epoch lies
+# -------------------------
+# The validation accuracy per epoch, and the epoch whose weights were kept.
+
+val = model.history_["val_accuracy"]
+fig, ax = plt.subplots(figsize=(6, 3.5))
+ax.plot(range(1, len(val) + 1), val, marker=".", label="val_accuracy")
+ax.axvline(best.best_epoch_ + 1, color="tab:red", linestyle="--", label="kept")
+ax.set(xlabel="epoch", ylabel="validation accuracy")
+ax.legend()
+
+# %%
+# Load the saved file back
+# ------------------------
+# The file is an ordinary ``.keras`` archive.
+
 reloaded = keras.saving.load_model(best.filepath_)
 print("reloaded network has", reloaded.count_params(), "parameters")

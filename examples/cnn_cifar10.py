@@ -1,14 +1,19 @@
-"""A CIFAR-10-style CNN on colour images, read with ``load_cifar10``.
+"""
+A CIFAR-10-style CNN on colour images
+=====================================
 
-    python examples/cnn_cifar10.py path/to/cifar-10-batches-py   # or the .tar.gz
+:func:`skdl.datasets.load_cifar10` reads CIFAR-10's own files (the
+``cifar-10-batches-py`` folder or its ``.tar.gz``). Without a path, the
+example writes a small stand-in in that format (sklearn's digits, enlarged to
+32x32 and coloured) and reads it, so the loader and the network run offline.
+Photos suit ``augmentation='photo'``: small shifts, zoom and horizontal flips.
 
-Without a path, the example writes a small stand-in in CIFAR-10's own file
-format (sklearn's digits, enlarged to 32x32 and coloured) and reads that,
-so the loader and the network run offline. Photos suit ``augmentation=
-'photo'``: small shifts, zoom and horizontal flips.
+Run it: ``python examples/cnn_cifar10.py path/to/cifar-10-batches-py``
 """
 
-from __future__ import annotations
+# %%
+# Read the batches
+# ----------------
 
 import pickle
 import sys
@@ -16,11 +21,14 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from _util import FAST, epochs
+from _util import FAST, epochs, use_agg
 from sklearn.datasets import load_digits
 
 from skdl import ConvClassifier
 from skdl.datasets import load_cifar10
+
+use_agg()
+import matplotlib.pyplot as plt  # noqa: E402
 
 
 def write_stand_in(folder: Path) -> Path:
@@ -46,6 +54,17 @@ with tempfile.TemporaryDirectory() as tmp:
 if FAST:
     X_train, y_train = X_train[:1000], y_train[:1000]
 print(f"images {X_train.shape[1:]} from {path if len(sys.argv) > 1 else 'a stand-in'}")
+
+fig, axes = plt.subplots(1, 8, figsize=(10, 1.8))
+for ax, image, label in zip(axes, X_train, y_train, strict=False):
+    ax.imshow(image)  # (32, 32, 3) uint8, channels last
+    ax.set_title(f"label {label}", fontsize=9)
+    ax.axis("off")
+
+# %%
+# Train and score
+# ---------------
+
 model = ConvClassifier(
     filters=(32, 64),
     dense_layer_sizes=(128,),

@@ -1,22 +1,28 @@
-"""Your first neural network: a 12-8-1 MLP on a binary table.
+"""
+Your first neural network: a 12-8-1 MLP on a binary table
+=========================================================
 
 The classic first lesson trains a small network on the Pima Indians diabetes
-table. Pass its CSV (no header, 8 features + 0/1 label) as the first argument;
-without one, a synthetic table of the same shape is used.
+table. Pass its CSV (no header, 8 features and a 0/1 label) as the first
+argument; without one, a synthetic table of the same shape is used.
 
-    python examples/first_network.py [pima-indians-diabetes.csv]
+Run it: ``python examples/first_network.py [pima-indians-diabetes.csv]``
 """
 
-from __future__ import annotations
+# %%
+# The table
+# ---------
 
 import sys
 
 import numpy as np
-from _util import epochs
+from _util import epochs, use_agg
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 
-from skdl import MLPClassifier
+from skdl import MLPClassifier, plot_history
+
+use_agg()
 
 
 def load(argv: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -29,10 +35,17 @@ def load(argv: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 X, y = load(sys.argv)
+print(f"{len(X)} rows, {X.shape[1]} features, {y.mean():.0%} positive")
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.33, stratify=y, random_state=7
 )
-# 12 and 8 relu units, a sigmoid output, Adam, batches of 10 -- as in the lesson.
+
+# %%
+# Train and evaluate
+# ------------------
+# 12 and 8 relu units, a sigmoid output, Adam, batches of 10, as in the
+# lesson.
+
 model = MLPClassifier(
     hidden_layer_sizes=(12, 8), batch_size=10, max_iter=epochs(150, 10), random_state=7
 )
@@ -40,3 +53,9 @@ model.fit(X_train, y_train)
 print(f"trained {model.n_iter_} epochs, final loss {model.loss_:.4f}")
 print(f"test accuracy: {model.score(X_test, y_test):.3f}")
 print("first 5 predictions:", model.predict(X_test[:5]), "truth:", y_test[:5])
+
+# %%
+# Loss and accuracy per epoch
+# ---------------------------
+
+fig = plot_history(model, metrics=["loss", "accuracy"], title="12-8-1 MLP")

@@ -1,21 +1,29 @@
-"""Learning-rate schedules: time-based decay, and sklearn's modes.
+"""
+Learning-rate schedules: time-based decay, and scikit-learn's modes
+===================================================================
 
-The tutorial's time-based decay (SGD, rate 0.1, momentum 0.9, decay 1e-4)
-is Keras' ``InverseTimeDecay`` with ``decay_steps=1``: the rate after ``t``
-updates is ``0.1 / (1 + 1e-4 * t)``.
+The tutorial's time-based decay (SGD, rate 0.1, momentum 0.9, decay 1e-4) is
+Keras' ``InverseTimeDecay`` with ``decay_steps=1``: the rate after ``t``
+updates is ``0.1 / (1 + 1e-4 * t)``. scikit-learn's ``learning_rate`` modes
+(``'invscaling'``, ``'adaptive'``) work as in its own MLP.
 
-    python examples/learning_rate_schedule.py
+Run it: ``python examples/learning_rate_schedule.py``
 """
 
-from __future__ import annotations
+# %%
+# Time-based decay, a Keras schedule
+# ----------------------------------
 
 import numpy as np
-from _util import epochs
+from _util import epochs, use_agg
 from sklearn.datasets import load_breast_cancer
 from sklearn.preprocessing import scale
 
 from skdl import MLPClassifier
 from skdl.backend import import_keras
+
+use_agg()
+import matplotlib.pyplot as plt  # noqa: E402
 
 # Keras through skdl: loaded once, without the backend's start-up log lines.
 keras = import_keras()
@@ -38,6 +46,20 @@ model = MLPClassifier(
 steps = int(model.model_.optimizer.iterations)
 print(f"time-based decay: {steps} updates, rate now {float(decay(steps)):.5f}")
 print(f"accuracy {model.score(X, y):.3f}")
+
+# %%
+# The rate the optimizer used at each update
+# ------------------------------------------
+
+updates = np.arange(steps + 1)
+fig, ax = plt.subplots(figsize=(6, 3.5))
+ax.plot(updates, [float(decay(int(t))) for t in updates])
+ax.set(xlabel="update", ylabel="learning rate", title="InverseTimeDecay(0.1, 1, 1e-4)")
+fig.tight_layout()
+
+# %%
+# scikit-learn's modes
+# --------------------
 
 for mode in ("invscaling", "adaptive"):
     m = MLPClassifier(

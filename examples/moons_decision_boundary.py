@@ -1,9 +1,17 @@
-"""A network's curved decision boundary against logistic regression's line.
+"""
+A network's decision boundary on two moons
+==========================================
 
-python examples/moons_decision_boundary.py
+On scikit-learn's ``make_moons``, logistic regression can only draw a
+straight line between the classes; a small network bends its boundary
+around them.
+
+Run it: ``python examples/moons_decision_boundary.py``
 """
 
-from __future__ import annotations
+# %%
+# Two interleaved half circles, with noise
+# ----------------------------------------
 
 from _util import epochs, output_path, use_agg
 from sklearn.datasets import make_moons
@@ -18,6 +26,13 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 X, y = make_moons(n_samples=1000, noise=0.2, random_state=42)
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=42)
+
+# %%
+# Fit both models and draw their boundaries
+# -----------------------------------------
+# :class:`~sklearn.inspection.DecisionBoundaryDisplay` works on any fitted
+# classifier, a network included.
+
 models = {
     "logistic regression": LogisticRegression(),
     "MLP (32, 32)": MLPClassifier(

@@ -1,11 +1,17 @@
-"""Save a fitted pipeline with joblib and load it back.
+"""
+Save a fitted pipeline with joblib and load it back
+===================================================
 
-Pickles (joblib) can run code when loaded: only load files you trust.
+Pickles (joblib) can run code when loaded: only load files you trust. For
+files from elsewhere, :func:`skdl.save` and :func:`skdl.load` use a safe
+format.
 
-    python examples/persistence_joblib.py
+Run it: ``python examples/persistence_joblib.py``
 """
 
-from __future__ import annotations
+# %%
+# Fit, dump, load, compare
+# ------------------------
 
 import joblib
 import numpy as np
@@ -24,4 +30,4 @@ path = output_path("breast_cancer_mlp.joblib")
 joblib.dump(pipe, path)
 loaded = joblib.load(path)
 same = np.array_equal(loaded.predict_proba(X), pipe.predict_proba(X))
-print(f"saved to {path}; identical predictions after loading: {same}")
+print(f"saved to {path.name}; identical predictions after loading: {same}")

@@ -1,4 +1,6 @@
-"""A recurrent network learns binary addition, one bit at a time.
+"""
+A recurrent network learns binary addition, one bit at a time
+=============================================================
 
     python examples/rnn_binary_addition.py
 
@@ -12,6 +14,7 @@ step of zeros gives the final carry. Adding two new numbers then asks the
 network for each of their nine sum bits.
 """
 
+# %%
 from __future__ import annotations
 
 import numpy as np
@@ -47,6 +50,10 @@ def add(clf: SequenceClassifier, a: int, b: int) -> int:
     return int(sum(int(bit) << k for k, bit in enumerate(bits)))
 
 
+# %%
+# Train on the prefixes of 8-bit additions
+# ----------------------------------------
+
 train = rng.randint(0, 2**BITS, size=(150 if FAST else 1000, 2))
 test = rng.randint(0, 2**BITS, size=(20 if FAST else 200, 2))
 X, y = prefixes(train)
@@ -58,6 +65,10 @@ clf = SequenceClassifier(
     random_state=0,
 )
 clf.fit(X, y)
+
+# %%
+# Add new numbers
+# ---------------
 
 X_test, y_test = prefixes(test)
 print(f"{len(X)} training sequences of 1 to {BITS + 1} steps, {clf.n_iter_} epochs")

@@ -1,4 +1,6 @@
-"""A scikeras script moved to skdl: only the import changes.
+"""
+A scikeras script moved to skdl: only the import changes
+========================================================
 
 The build function takes scikeras' ``meta`` dict; ``model__*`` and
 ``optimizer__*`` parameters are routed to the build function and the
@@ -6,10 +8,12 @@ optimizer, and GridSearchCV searches them like any other parameter. Being a
 real classifier, the estimator gets stratified folds, and one-row
 predictions skip ``Model.predict``.
 
-    python examples/scikeras_migration.py
+Run it: ``python examples/scikeras_migration.py``
 """
 
-from __future__ import annotations
+# %%
+# The scikeras build function, unchanged
+# --------------------------------------
 
 import os
 import pickle
@@ -39,6 +43,10 @@ def get_clf(meta, hidden_layer_sizes, dropout):
     return model
 
 
+# %%
+# The estimator
+# -------------
+
 X, y = load_iris(return_X_y=True)
 clf = KerasClassifier(
     model=get_clf,
@@ -52,6 +60,9 @@ clf = KerasClassifier(
     random_state=0,
 )
 
+# %%
+# Cross-validation and grid search
+# --------------------------------
 # 5-fold cross-validation: stratified, because this is a classifier.
 pipe = make_pipeline(StandardScaler(), clf)
 scores = cross_val_score(pipe, X, y, cv=3 if FAST else 5)
@@ -66,7 +77,9 @@ best = search.best_estimator_[-1]
 print(f"best {search.best_params_}: {search.best_score_:.3f}")
 print(f"best estimator still trains for epochs={best.epochs}")
 
-# Pickle, reload and predict one row, timed.
+# %%
+# Pickle, reload and predict one row, timed
+# -----------------------------------------
 restored = pickle.loads(pickle.dumps(search.best_estimator_))
 assert np.array_equal(restored.predict(X), search.predict(X))
 restored.predict(X[:1])

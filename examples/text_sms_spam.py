@@ -1,4 +1,6 @@
-"""Spam filtering on raw text messages with SequenceClassifier.
+"""
+Spam filtering on raw text messages with SequenceClassifier
+===========================================================
 
     python examples/text_sms_spam.py [path/to/sms_spam.tsv]
 
@@ -11,6 +13,7 @@ The estimator takes the strings as they are: it learns the vocabulary in
 any other data.
 """
 
+# %%
 from __future__ import annotations
 
 import csv
@@ -20,11 +23,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _util import FAST, epochs
-from sklearn.metrics import classification_report
+from _util import FAST, epochs, use_agg
+from sklearn.metrics import ConfusionMatrixDisplay, classification_report
 from sklearn.model_selection import train_test_split
 
 from skdl import SequenceClassifier
+
+use_agg()
+import matplotlib.pyplot as plt  # noqa: E402
 
 
 def find_data() -> Path | None:
@@ -32,7 +38,8 @@ def find_data() -> Path | None:
     if os.environ.get("SKDL_SHARED_DATA"):
         candidates.append(str(Path(os.environ["SKDL_SHARED_DATA"]) / "sms_spam.tsv"))
     candidates.append(
-        str(Path(__file__).resolve().parents[2] / "shared/data/sms_spam.tsv")
+        # The script's path: sys.argv[0] (the gallery defines no __file__).
+        str(Path(sys.argv[0]).resolve().parents[2] / "shared/data/sms_spam.tsv")
     )
     return next((Path(c) for c in candidates if Path(c).exists()), None)
 
@@ -71,7 +78,7 @@ if path is not None:
 
     table = pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE)
     texts, labels = list(table["SMS"]), list(table["Label"])
-    print(f"{len(texts)} messages from {path}")
+    print(f"{len(texts)} messages from {path.name}")
 else:
     texts, labels = generated_messages()
     print(f"no sms_spam.tsv found: {len(texts)} generated messages")
@@ -82,6 +89,10 @@ X_train, X_test, y_train, y_test = train_test_split(
 if FAST:  # a slice keeps the smoke run short
     X_train, y_train = X_train[:1500], y_train[:1500]
 
+# %%
+# Train on the raw strings
+# ------------------------
+
 clf = SequenceClassifier(max_iter=epochs(10, 3), random_state=0)
 start = time.perf_counter()
 clf.fit(X_train, y_train)
@@ -89,7 +100,14 @@ print(
     f"fit in {time.perf_counter() - start:.1f} s: {len(clf.vocabulary_)} words, "
     f"{clf.max_length_} tokens per message"
 )
-print(classification_report(y_test, clf.predict(X_test), digits=3, zero_division=0))
+predicted = clf.predict(X_test)
+print(classification_report(y_test, predicted, digits=3, zero_division=0))
+ConfusionMatrixDisplay.from_predictions(y_test, predicted, colorbar=False)
+plt.title("SMS spam filter, test messages")
+
+# %%
+# New messages
+# ------------
 new = [
     "WINNER!! claim your free prize now, call 09061701461",
     "are we still on for lunch tomorrow?",

@@ -1,12 +1,20 @@
-"""Plot a network's training history (loss and accuracy per epoch).
+"""
+Plot a network's training history
+=================================
 
-Holding out a validation share (here via early stopping) adds the
-``val_`` curves that show over-fitting.
+Loss and accuracy per epoch, from the estimator's ``history_``. Holding out
+a validation share (here through early stopping) adds the ``val_`` curves
+that show over-fitting.
 
-    python examples/training_history.py
+Run it: ``python examples/training_history.py``
 """
 
-from __future__ import annotations
+# %%
+# Train with a validation share
+# -----------------------------
+# ``early_stopping=True`` holds out ``validation_fraction`` of the rows
+# (stratified, seeded) and records the validation metrics beside the
+# training ones.
 
 from _util import epochs, output_path, use_agg
 from sklearn.datasets import load_breast_cancer
@@ -26,6 +34,12 @@ model = MLPClassifier(
     random_state=7,
 ).fit(scale(X), y)
 print("history keys:", sorted(model.history_))
+
+# %%
+# Plot the curves
+# ---------------
+# :func:`skdl.plot_history` returns a matplotlib figure, one panel per metric.
+
 fig = plot_history(model, metrics=["loss", "accuracy"], title="Breast cancer MLP")
 path = output_path("training_history.png")
 fig.savefig(path)

@@ -7,6 +7,7 @@ Shared names (``random_state``, ``warm_start``...) come from
 from __future__ import annotations
 
 from ._docstrings import PARAMS
+from ._image_input import IMAGE_FILE_PARAMS
 
 WRAPPER_PARAMS = {
     "model": """\
@@ -131,5 +132,5 @@ model_ : keras.Model
 
 def fill_wrapper(template: str) -> str:
     """Fill a wrapper docstring template (wrapper fragments win)."""
-    fields = {**PARAMS, **WRAPPER_PARAMS}
+    fields = {**PARAMS, **IMAGE_FILE_PARAMS, **WRAPPER_PARAMS}
     return template.format(**fields, attributes=WRAPPER_ATTRIBUTES)

@@ -385,7 +385,7 @@ class WrapperSteps:
             "y_ndim_": seen.get("y_ndim_"),
             "batch_size_": batch_size,
             "n_outputs_expected_": 1,
-            "feature_encoder_": self.feature_encoder_,
+            "feature_encoder_": getattr(self, "feature_encoder_", None),
             "target_encoder_": encoder,
         }
         if hasattr(self, "feature_names_in_"):
@@ -395,7 +395,8 @@ class WrapperSteps:
                 meta[key] = getattr(encoder, key)
         meta.update(self._target_meta(encoder))
         meta.update(getattr(encoder, "get_metadata", dict)())
-        meta.update(getattr(self.feature_encoder_, "get_metadata", dict)())
+        encoder_ = getattr(self, "feature_encoder_", None)  # None: image files
+        meta.update(getattr(encoder_, "get_metadata", dict)())
         return meta
 
     def _target_meta(self, encoder) -> dict[str, Any]:
@@ -505,7 +506,11 @@ class WrapperSteps:
                 new[key] = keep.unwrap(wrapped)
             else:
                 new[key] = clone(value, safe=False)
-        return type(self)(**new)
+        copy = type(self)(**new)
+        if "_skl_callbacks" in vars(self):
+            # As scikit-learn's clone: callbacks are shared by the clones.
+            copy._skl_callbacks = self._skl_callbacks
+        return copy
 
     def __getstate__(self):
         state = super().__getstate__()

@@ -43,7 +43,10 @@ from sklearn.utils.validation import (
 )
 
 from ._portable import from_portable, to_portable
+from ._sklearn_callbacks import FIT_CALLBACK_STATE, CallbackSupportMixin, FitTasks
+from ._sklearn_callbacks import with_callbacks as _with_callbacks
 from ._training.data import FitContext, TrainingPlan, training_data
+from ._training.epoch_hooks import epoch_observers
 from ._training.loop import train
 from ._training.predict import predict_raw
 from .backend import import_keras, seeded
@@ -69,8 +72,12 @@ def fill_missing_params(estimator: BaseEstimator) -> None:
 _MAX_SEED = 2**31 - 1
 
 
-class BaseKerasEstimator(BaseEstimator):
-    """Shared machinery of skdl estimators. Not used directly."""
+class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
+    """Shared machinery of skdl estimators. Not used directly.
+
+    With scikit-learn 1.9 or later, estimators take scikit-learn's callbacks
+    (``set_callbacks``): ``fit`` is a task whose subtasks are the epochs.
+    """
 
     _parameter_constraints: dict = {}
 
@@ -153,6 +160,9 @@ class BaseKerasEstimator(BaseEstimator):
         """
         return self._fit(X, y, sample_weight, partial=False)
 
+    # Every fit path (``fit`` of each family, ``partial_fit``) comes here:
+    # the callbacks' teardown runs once it ends, whatever happens.
+    @_with_callbacks
     def _fit(self, X, y, sample_weight, *, partial: bool, classes=None):
         self._validate_params()
         self._check_params()
@@ -165,8 +175,13 @@ class BaseKerasEstimator(BaseEstimator):
         try:
             return self._fit_steps(X, y, sample_weight, partial, reuse, classes)
         except BaseException:
+            # The callbacks' fit state stays: their teardown still has to run.
+            running = {
+                k: self.__dict__[k] for k in FIT_CALLBACK_STATE if k in vars(self)
+            }
             self.__dict__.clear()
             self.__dict__.update(snapshot)
+            self.__dict__.update(running)
             for variable, value in variables:
                 variable.assign(value)
             raise
@@ -176,10 +191,17 @@ class BaseKerasEstimator(BaseEstimator):
 
     def _fit_steps(self, X, y, sample_weight, partial, reuse, classes):
         """Prepare, build (or reuse) the network, train, store."""
+        # What scikit-learn's callbacks score on: the data given to fit (an
+        # autoencoder's target is its input; the user gave no y).
+        given = (X, None if y is X else y, sample_weight)
         X, y, sw, encoder = self._prepare(X, y, sample_weight, reuse, classes)
         seed = self._draw_seed()
         n_rows = len(y)  # X may be several arrays, for a network of several inputs
         epochs, batch_size, shuffle = self._fit_plan_settings(n_rows)
+        # One task tree per fit: a second training phase in the same fit
+        # (fine-tuning a backbone) runs inside the first phase's task.
+        first = not partial and not hasattr(self, "_callback_fit_ctx")
+        tasks = FitTasks.start(self, epochs, *given) if first else None
         split = None if partial else self._validation_split(X, y, sw, seed)
         context = FitContext(
             seed=seed,
@@ -198,12 +220,15 @@ class BaseKerasEstimator(BaseEstimator):
             score_fn = self._make_score_fn(model, encoder, X, y, sw, split)
             callbacks = self._fresh_user_callbacks()
             internal = self._extra_callbacks(context, split is not None, score_fn)
+            observers = self._epoch_observers(
+                tasks, model, internal + callbacks, encoder, meta
+            )
             plan = TrainingPlan(
                 epochs=context.epochs,
                 batch_size=batch_size,
                 shuffle=shuffle,
                 rng=np.random.RandomState(seed),
-                callbacks=internal + callbacks,
+                callbacks=internal + callbacks + observers,
                 initial_epoch=self.n_iter_ if reuse else 0,
                 score_fn=score_fn,
                 engine=self._training_engine(),
@@ -217,20 +242,27 @@ class BaseKerasEstimator(BaseEstimator):
             cb.set_model(None)  # keep no second reference to the network
         self.callbacks_ = callbacks
         self._after_fit(history, internal, context)
+        if tasks is not None:
+            tasks.end()
         return self
+
+    def _epoch_observers(self, tasks, model, callbacks, encoder, meta) -> list:
+        """Epoch-end work asked for from outside: snapshots, sklearn callbacks.
+
+        Keras callbacks with epoch hooks only (the compiled engine stays),
+        placed after ``callbacks`` so they see each epoch once those acted.
+        """
+        observers = epoch_observers(self, callbacks)
+        if tasks is not None and tasks.has_callbacks:
+            fitted = {"target_encoder_": encoder, "meta_": meta}
+            if self._is_classifier():
+                fitted["classes_"] = encoder.classes_
+            observers.append(tasks.epoch_callback(model, callbacks, fitted))
+        return observers
 
     def _prepare(self, X, y, sample_weight, reuse, classes):
         """Validate ``X``, ``y`` and weights; fit (or reuse) the target encoder."""
-        with _numeric_input():
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=not reuse,
-                multi_output=True,
-                y_numeric=not self._is_classifier(),
-                **self._validate_data_kwargs(),
-            )
+        X, y = self._validate_Xy(X, y, reset=not reuse)
         sw = None
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, X, dtype=np.float32)
@@ -255,6 +287,19 @@ class BaseKerasEstimator(BaseEstimator):
     def _train(self, model, X, y_enc, sw, split, plan):
         """Train ``model``; return this call's history and the engine choice."""
         return train(model, training_data(X, y_enc, sw, split), plan)
+
+    def _validate_Xy(self, X, y, *, reset: bool):
+        """``validate_data`` on the training data (``reset``: a fresh fit)."""
+        with _numeric_input():
+            return validate_data(
+                self,
+                X,
+                y,
+                reset=reset,
+                multi_output=True,
+                y_numeric=not self._is_classifier(),
+                **self._validate_data_kwargs(),
+            )
 
     def _new_network(self, meta, context: FitContext, encoder):
         """Build the compiled network and adapt the target encoder to it."""

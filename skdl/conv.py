@@ -9,7 +9,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._docstrings import ATTRIBUTES, PARAMS
+from ._image_input import IMAGE_FILE_PARAMS, ImageFileInput, is_path_array
 from ._mlp_base import _BaseMLP, _ClassifierSteps, dropout_rates
+from ._training.image_files import ImageFiles
 from ._transfer import BACKBONE_CONSTRAINTS, _BackboneSteps
 from .backend import compile_jit, import_keras
 from .base import KerasClassifierBase, as_float32
@@ -76,7 +78,7 @@ max_iter : int, default=20
 
 
 def _conv_doc(template: str) -> str:
-    fields = {**PARAMS, **_CONV_PARAMS}
+    fields = {**PARAMS, **_CONV_PARAMS, **IMAGE_FILE_PARAMS}
     return template.format(**fields, attributes=ATTRIBUTES)
 
 
@@ -97,7 +99,9 @@ def _positive_ints(value, name: str, *, allow_empty: bool = False) -> tuple:
     return tuple(int(v) for v in values)
 
 
-class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierBase):
+class ConvClassifier(
+    ImageFileInput, _BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierBase
+):
     __doc__ = _conv_doc(
         """Convolutional neural network classifier for images and signals.
 
@@ -115,6 +119,12 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
     ``scale_uint8``). A fitted model accepts its images in any of these
     forms; ``n_features_in_`` counts the values of one image.
 
+    ``X`` may also be a 1-D array of image file paths (for example from
+    :func:`skdl.datasets.load_image_folder`): the images are decoded with
+    Pillow, resized to ``image_size`` and streamed to the network batch by
+    batch by background threads, so memory stays bounded whatever the
+    number of files. ``predict`` then takes paths too.
+
     Parameters
     ----------
     {filters}
@@ -125,6 +135,9 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
     {batch_norm}
     {dropout}
     {image_shape}
+    {image_size}
+    {color_mode}
+    {image_cache}
     {augmentation}
     {scale_uint8}
     {backbone}
@@ -165,6 +178,9 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
     input_shape_ : tuple of int
         One sample as the network sees it: ``(height, width, channels)``
         for images, ``(n_features, 1)`` for 1-D signals.
+    image_size_ : tuple of int
+        ``(height, width)`` of the decoded images; set only when fitted on
+        image file paths (as is ``color_mode_``).
     backbone_ : keras.Model or None
         The backbone inside ``model_`` (``None`` without ``backbone``).
     {attributes}
@@ -188,6 +204,8 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
     """
     )
 
+    _arrays_after_files = True  # uint8 images are scaled as decoded files are
+
     _parameter_constraints: dict = {
         **{
             k: v
@@ -201,6 +219,9 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
         "batch_norm": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "image_shape": ["array-like", None],
+        "image_size": ["array-like", Interval(Integral, 1, None, closed="left"), None],
+        "color_mode": [StrOptions({"rgb", "grayscale"})],
+        "image_cache": ["boolean"],
         "augmentation": [StrOptions(set(AUGMENTATION_PRESETS)), list, None],
         "scale_uint8": ["boolean"],
         "class_weight": [dict, StrOptions({"balanced"}), None],
@@ -219,6 +240,9 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
         batch_norm=False,
         dropout=0.0,
         image_shape=None,
+        image_size=None,
+        color_mode="rgb",
+        image_cache=False,
         augmentation=None,
         scale_uint8=True,
         backbone=None,
@@ -260,6 +284,9 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
         self.batch_norm = batch_norm
         self.dropout = dropout
         self.image_shape = image_shape
+        self.image_size = image_size
+        self.color_mode = color_mode
+        self.image_cache = image_cache
         self.augmentation = augmentation
         self.scale_uint8 = scale_uint8
         self.backbone = backbone
@@ -357,12 +384,15 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
         return {"dtype": "numeric", "ensure_min_samples": 1}
 
     def _prepare(self, X, y, sample_weight, reuse, classes):
-        X = self._as_rows(X, reset=not reuse)
+        if not is_path_array(X):
+            X = self._as_rows(X, reset=not reuse)
         return super()._prepare(X, y, sample_weight, reuse, classes)
 
     def _predict_network(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
-        return super()._predict_network(self._as_rows(X, reset=False))
+        if not is_path_array(X):
+            X = self._as_rows(X, reset=False)
+        return super()._predict_network(X)
 
     def _as_rows(self, X, *, reset: bool):
         """Flatten image batches to rows; record or check the sample shape.
@@ -420,6 +450,8 @@ class ConvClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifier
             )
 
     def _check_X(self, X: np.ndarray, *, reset: bool = False) -> np.ndarray:
+        if isinstance(X, ImageFiles):  # decoded and scaled batch by batch
+            return X
         scale = self.scale_uint8 and X.dtype == np.uint8
         X = as_float32(X).reshape((X.shape[0], *self.input_shape_))
         if scale:

@@ -87,7 +87,8 @@ def save(
         out a parameter also leaves out its fitted counterpart (``callbacks``
         -> ``callbacks_``). Left-out parameters load as their defaults unless
         given back through ``load(..., params=...)``. Predictions do not
-        depend on them.
+        depend on them. scikit-learn callbacks set with ``set_callbacks``
+        are always left out.
 
     Raises
     ------
@@ -116,6 +117,10 @@ def save(
 
     names = sorted({exclude} if isinstance(exclude, str) else set(exclude))
     obj = _without(estimator, names)
+    if "_skl_callbacks" in vars(obj):
+        # scikit-learn's callbacks (``set_callbacks``) watch fits; they are
+        # not part of the model and stay out of the file.
+        obj = _without(obj, ["_skl_callbacks"])
     try:
         payload = skops.io.dumps(obj, compression=zipfile.ZIP_DEFLATED)
     except (RecursionError, TypeError, ValueError, AttributeError) as exc:

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._docstrings import PARAMS
+from ._sklearn_callbacks import CallbackSupportMixin, inner_fit, with_callbacks
 from .backend import resolve_device
 from .base import fill_missing_params
 from .datasets.churn import (
@@ -199,7 +200,7 @@ _DOC = """Bank-churn classifier on the raw customer table.
     """
 
 
-class ChurnPipeline(ClassifierMixin, BaseEstimator):
+class ChurnPipeline(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
     __doc__ = _DOC.format(**PARAMS)
 
     _parameter_constraints: dict = {
@@ -276,6 +277,7 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
         self.device = device
         self.precision = precision
 
+    @with_callbacks
     def fit(self, X, y=None, sample_weight=None):
         """Train on the raw customer table.
 
@@ -307,11 +309,13 @@ class ChurnPipeline(ClassifierMixin, BaseEstimator):
                 "ChurnPipeline predicts whether a customer leaves: y must "
                 f"have exactly two classes; got {classes.tolist()}."
             )
-        fit_params = {}
-        if sample_weight is not None:
-            fit_params["mlp__sample_weight"] = sample_weight
         pipeline = make_churn_pipeline(**self._pipeline_params())
-        pipeline.fit(features, y, **fit_params)
+        network = pipeline[-1]
+        # What pipeline.fit does, with the network's fit a task of this one
+        # (scikit-learn's callbacks reach the network, not the encoders).
+        with inner_fit(self, network, X, y, sample_weight):
+            encoded = pipeline[:-1].fit_transform(features, y)
+            network.fit(encoded, y, sample_weight=sample_weight)
         self.pipeline_ = pipeline
         self.classes_ = pipeline.classes_
         return self

@@ -10,14 +10,16 @@ gets wrong on current scikit-learn is fixed (see ``docs/migration_scikeras.md``)
 
 from __future__ import annotations
 
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import FunctionTransformer
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _routing
+from ._image_input import ImageFileInput
 from ._training.data import class_weight_sample_weights
 from ._wrapper_base import KerasWrapper
 from ._wrapper_docs import fill_wrapper
@@ -35,13 +37,19 @@ from .preprocessing.keras_targets import (
 __all__ = ["BaseWrapper", "KerasClassifier", "KerasRegressor"]
 
 
-class KerasClassifier(KerasWrapper, KerasClassifierBase):
+class KerasClassifier(ImageFileInput, KerasWrapper, KerasClassifierBase):
     __doc__ = fill_wrapper(
         """A classifier around your own Keras model (scikeras compatible).
 
     ``model`` builds the network; skdl encodes the labels to match its loss,
     trains it, and maps its outputs back to labels and probabilities.
     Binary, multiclass and multilabel targets; string labels.
+
+    ``X`` may be a 1-D array of image file paths (for example from
+    :func:`skdl.datasets.load_image_folder`): images are decoded with
+    Pillow, resized to ``image_size``, scaled to [0, 1] and streamed to the
+    network batch by batch; the build function sees the decoded shape
+    ``(n_samples, height, width, channels)`` in ``meta["X_shape_"]``.
 
     Parameters
     ----------
@@ -61,6 +69,9 @@ class KerasClassifier(KerasWrapper, KerasClassifierBase):
     {run_eagerly}
     {epochs}
     {class_weight}
+    {image_size}
+    {color_mode}
+    {image_cache}
     {kwargs}
 
     Attributes
@@ -103,6 +114,9 @@ class KerasClassifier(KerasWrapper, KerasClassifierBase):
     _parameter_constraints: dict = {
         **KerasWrapper._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "image_size": ["array-like", Interval(Integral, 1, None, closed="left"), None],
+        "color_mode": [StrOptions({"rgb", "grayscale"})],
+        "image_cache": ["boolean"],
     }
 
     def __init__(
@@ -124,6 +138,9 @@ class KerasClassifier(KerasWrapper, KerasClassifierBase):
         run_eagerly=False,
         epochs=1,
         class_weight=None,
+        image_size=None,
+        color_mode="rgb",
+        image_cache=False,
         **kwargs,
     ):
         super().__init__(
@@ -145,6 +162,9 @@ class KerasClassifier(KerasWrapper, KerasClassifierBase):
             **kwargs,
         )
         self.class_weight = class_weight
+        self.image_size = image_size
+        self.color_mode = color_mode
+        self.image_cache = image_cache
 
     @property
     def target_encoder(self):

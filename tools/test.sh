@@ -5,9 +5,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh test
+# The docs test drives a real headless browser (Debian's chromium).
+bash tools/install_browser.sh
 export TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0
-.venv/bin/ruff check skdl tests benchmarks examples tools docs/conf.py
-.venv/bin/ruff format --check skdl tests benchmarks examples tools docs/conf.py
+.venv/bin/ruff check skdl tests benchmarks examples tools docs/conf.py docs/_gallery.py
+.venv/bin/ruff format --check skdl tests benchmarks examples tools docs/conf.py docs/_gallery.py
 .venv/bin/python -m pytest -n 2 "$@"
 # The whole run (no arguments): training engines, training controls and
 # persistence once more on the JAX backend.
@@ -17,5 +19,6 @@ if [ "$#" -eq 0 ]; then
         tests/unit/test_mlp.py tests/unit/test_training_controls.py \
         tests/unit/test_persistence.py tests/unit/test_device_param.py \
         tests/unit/test_determinism.py tests/unit/test_sample_weight.py \
-        tests/unit/test_interrupt.py
+        tests/unit/test_interrupt.py \
+        tests/unit/test_image_files.py::test_paths_train_through_the_streaming_engine
 fi

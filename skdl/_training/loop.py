@@ -35,12 +35,14 @@ from . import jax_epoch, twins
 from . import keras_compat as compat
 from .common import logs_to_floats
 from .data import TrainingData, TrainingPlan
+from .image_files import ROWS_PER_CALL, FileEpoch, ImageFiles, decoded
 from .jax_epoch import JaxEpoch
 from .tf_epoch import TfEpoch
 
 __all__ = [
     "EngineChoice",
     "KerasEpoch",
+    "batch_callbacks",
     "decide_engine",
     "forced_engine",
     "needs_batch_hooks",
@@ -134,6 +136,9 @@ def decide_engine(model, data: TrainingData, plan: TrainingPlan) -> EngineChoice
         requested = getattr(_FORCED, "engine", "auto")
     _check_engine(requested)
     backend = backend_name()
+    if isinstance(data.x, ImageFiles):
+        # Decoded batch by batch in Keras' PyDataset workers, never held whole.
+        return EngineChoice("keras", "images streamed from files")
     if requested == "keras":
         return EngineChoice("keras", "the keras engine was asked for")
     if backend not in _COMPILED_BACKENDS:
@@ -174,7 +179,11 @@ def train(
     choice = decide_engine(model, data, plan)
     if choice.engine == "keras":
         logger.debug("Training with the keras engine: %s.", choice.reason)
-        run_epoch = KerasEpoch(model, data, plan.batch_size, plan.callbacks)
+        if isinstance(data.x, ImageFiles):
+            hooks = batch_callbacks(plan.callbacks)
+            run_epoch = FileEpoch(model, data, plan.batch_size, hooks)
+        else:
+            run_epoch = KerasEpoch(model, data, plan.batch_size, plan.callbacks)
         return _run(model, data, plan, run_epoch, sync=None), choice
     with twins.borrowed_trainer(model) as net:
         where = "a pooled twin" if net is not model else "the network itself"
@@ -235,11 +244,14 @@ def evaluate(model: Any, validation: tuple, batch_size: int | None = None):
     """
     xv, yv, swv = validation
     step = len(xv) if batch_size is None else max(1, int(batch_size))
+    if isinstance(xv, ImageFiles):
+        step = min(step, ROWS_PER_CALL)
     with compat.accumulating_metrics(model):
         for i in range(0, len(xv), step):
             sw = None if swv is None else swv[i : i + step]
+            x = decoded(xv[i : i + step])
             logs = model.test_on_batch(
-                xv[i : i + step], yv[i : i + step], sample_weight=sw, return_dict=True
+                x, yv[i : i + step], sample_weight=sw, return_dict=True
             )
     return {f"val_{k}": v for k, v in logs_to_floats(logs).items()}
 
@@ -253,9 +265,7 @@ class KerasEpoch:
         self.batch_size = batch_size
         # Per-batch hooks run inside fit; epoch-level ones are driven by
         # ``train`` so that they see each epoch exactly once.
-        self.batch_callbacks = [
-            _batch_hooks_only(cb) for cb in callbacks if needs_batch_hooks([cb])
-        ]
+        self.batch_callbacks = batch_callbacks(callbacks)
 
     def __call__(self, order: np.ndarray, epoch: int) -> dict[str, float]:
         d = self.data
@@ -272,6 +282,15 @@ class KerasEpoch:
             callbacks=self.batch_callbacks,
         )
         return logs_to_floats({k: v[-1] for k, v in hist.history.items()})
+
+
+def batch_callbacks(callbacks: list[Any]) -> list[Any]:
+    """The callbacks with per-batch hooks, reduced to those hooks.
+
+    Given to ``model.fit``: the epoch hooks are driven by :func:`train`, so
+    that every callback sees each epoch exactly once.
+    """
+    return [_batch_hooks_only(cb) for cb in callbacks if needs_batch_hooks([cb])]
 
 
 @functools.cache

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .image_files import ROWS_PER_CALL, ImageFiles, decoded
+
 __all__ = ["PREDICT_CHUNK", "PREDICT_MIN_ROWS", "predict_raw"]
 
 # Rows per call of the network at predict time.
@@ -28,13 +30,16 @@ def predict_raw(model, X: np.ndarray, chunk: int | None = None) -> np.ndarray:
     n = X.shape[0]
     size = PREDICT_CHUNK if chunk is None else (n if chunk == -1 else int(chunk))
     size = max(size, 1)
+    if isinstance(X, ImageFiles):  # decode a few hundred images at a time
+        size = min(size, ROWS_PER_CALL)
     if n <= size:
         return _call(model, X)
     parts = [_call(model, X[i : i + size]) for i in range(0, n, size)]
     return np.concatenate(parts, axis=0)
 
 
-def _call(model, X: np.ndarray) -> np.ndarray:
+def _call(model, X) -> np.ndarray:
+    X = decoded(X)
     n = X.shape[0]
     if 0 < n < PREDICT_MIN_ROWS:
         padded = np.zeros((PREDICT_MIN_ROWS, *X.shape[1:]), dtype=X.dtype)

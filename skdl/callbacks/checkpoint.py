@@ -108,6 +108,10 @@ class BestModelCheckpoint(keras.callbacks.Callback):
             if self.filepath_ is not None:
                 self.model.save(self.filepath_)
 
+    def restored_weights(self) -> list | None:
+        """The weights ``on_train_end`` would restore now (``None``: none)."""
+        return self._best_weights if self.restore_best else None
+
     def on_train_end(self, logs=None):
         if self.restore_best and self._best_weights is not None:
             self.model.set_weights(self._best_weights)

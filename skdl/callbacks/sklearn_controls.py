@@ -120,6 +120,13 @@ class SklearnControls(keras.callbacks.Callback):
         self.stopped = True
         self.model.stop_training = True
 
+    def restored_weights(self) -> list | None:
+        """The weights ``on_train_end`` would restore now (``None``: none).
+
+        With early stopping, the best weights so far.
+        """
+        return self.best_weights
+
     def on_train_end(self, logs=None):
         if self.best_weights is not None:
             self.model.set_weights(self.best_weights)

@@ -13,6 +13,7 @@ from .churn import (
     load_churn,
     make_churn,
 )
+from .image_folder import load_image_folder
 from .images import load_cifar10, load_mnist
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "TARGET_COLUMN",
     "load_churn",
     "load_cifar10",
+    "load_image_folder",
     "load_mnist",
     "make_churn",
 ]

@@ -44,3 +44,21 @@ def test_quick_pima_run_writes_every_variant(tmp_path):
     # Same seed, same batches: both skdl engines reach the same accuracy.
     assert rows["skdl"]["accuracy"] == rows["skdl-keras-fit"]["accuracy"]
     assert result["machine"]["cpu_count"] >= 1
+
+
+def test_quick_epoch_search_benchmark_finds_equal_scores(tmp_path):
+    out = tmp_path / "epoch_search.json"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    command = [sys.executable, "-m", "benchmarks.epoch_search", "--quick"]
+    done = subprocess.run(
+        [*command, "--repeats", "1", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    result = json.loads(out.read_text())
+    assert result["max_abs_score_difference"] <= 1e-6
+    assert result["same_best_params"] and result["speedup"] > 0

@@ -52,3 +52,21 @@ def test_cross_val_score_in_two_workers_matches_one_process(data):
     serial = cross_val_score(est, X, y, cv=cv, n_jobs=1)
     parallel = cross_val_score(est, X, y, cv=cv, n_jobs=2)
     assert_allclose(parallel, serial, rtol=1e-6)
+
+
+def test_epoch_search_in_two_workers_matches_one_process(data):
+    from skdl.model_selection import EpochSearchCV
+
+    X, y = data
+    est = MLPClassifier((4,), batch_size=25, random_state=0)
+    grid = {"learning_rate_init": [0.01, 0.05]}
+
+    def search(n_jobs):
+        return EpochSearchCV(est, grid, epochs=[2, 4], cv=2, n_jobs=n_jobs).fit(X, y)
+
+    serial, parallel = search(1), search(2)
+    assert parallel.cv_results_["params"] == serial.cv_results_["params"]
+    for key in ("split0_test_score", "split1_test_score"):
+        assert_allclose(parallel.cv_results_[key], serial.cv_results_[key], rtol=1e-6)
+    assert parallel.best_params_ == serial.best_params_
+    assert np.ptp(serial.cv_results_["mean_test_score"]) > 0
