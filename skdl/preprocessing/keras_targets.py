@@ -231,9 +231,12 @@ class KerasRegressorTargetEncoder(RegressorTargetEncoder):
     def inverse_transform(self, raw):
         """Network outputs in the shape of ``y``, in the network's float type.
 
-        As in scikeras: a float32 network gives float32 predictions (a
-        float64 copy would only add digits the network never computed).
+        As in scikeras, a float32 network gives float32 predictions for one
+        target; several targets come as float64, as scikit-learn requires.
         """
         dtype = np.asarray(raw).dtype
         out = super().inverse_transform(raw)
-        return out.astype(dtype, copy=False) if dtype.kind == "f" else out
+        # scikit-learn asks several targets to come as float64.
+        if dtype.kind != "f" or out.ndim > 1:
+            return out
+        return out.astype(dtype, copy=False)
