@@ -29,7 +29,7 @@ DEFAULT_SUITE = ROOT.parent / "shared" / "compat" / "scikeras-tests" / "tests"
 # Passing tests of the 234, measured with scikit-learn 1.9.1, Keras 3.15.1,
 # TensorFlow 2.21 and scikeras 0.13 (scikeras itself: 225, 4 of its
 # failures needing the internet).
-MIN_PASSED = 215
+MIN_PASSED = 208
 TIMEOUT_S = 1500
 
 pytestmark = pytest.mark.slow
