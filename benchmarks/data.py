@@ -75,6 +75,28 @@ def _split(X, y, n_train, source) -> dict:
     }
 
 
+def lbfgs_table(name: str) -> dict:
+    """Breast cancer (standardized) or digits (pixels / 16), float64, 75/25 split.
+
+    float64 because that is what sklearn's L-BFGS computes in, and skdl
+    trains a float64 network for float64 input too.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    if name == "breast_cancer":
+        X, y = load_breast_cancer(return_X_y=True)
+        X = StandardScaler().fit_transform(X)
+    else:
+        X, y = load_digits(return_X_y=True)
+        X = X / 16.0
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X, y, test_size=0.25, random_state=0, stratify=y
+    )
+    source = f"sklearn.datasets.load_{name} ({X.shape[0]} x {X.shape[1]})"
+    return {"X": X_tr, "y": y_tr, "X_test": X_te, "y_test": y_te, "source": source}
+
+
 def sms(quick: bool = False) -> dict:
     """SMS spam texts (stratified 80/20 split), or generated messages."""
     import csv

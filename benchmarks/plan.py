@@ -15,6 +15,7 @@ WORKLOADS = (
     "import",
     "memory",
     "sequence",
+    "lbfgs",
 )
 
 
@@ -51,6 +52,8 @@ def build(name: str, *, quick: bool) -> list[w.Workload]:
     if name == "grid":
         spec = NetSpec((12, 8), 10, 2 if quick else 60)
         return [w.grid_workload(datasets.pima(), spec, quick)]
+    if name == "lbfgs":
+        return w.lbfgs_workloads(quick)
     if name == "import":
         return [w.import_workload()]
     if name == "memory":

@@ -81,6 +81,9 @@ def summarize(workload, samples: dict[str, list[dict]]) -> list[dict]:
                 "accuracy": float(np.median(acc)) if acc else None,
             }
         )
+        losses = [s["loss"] for s in runs if s.get("loss") is not None]
+        if losses:
+            rows[-1]["loss"] = float(np.median(losses))
     return rows
 
 
@@ -94,13 +97,20 @@ def table(workload, rows: list[dict]) -> str:
         " | accuracy |",
         "|---|---:|---:|---:|---:|---:|",
     ]
+    with_loss = any("loss" in r for r in rows)
+    if with_loss:
+        lines[2] += " loss |"
+        lines[3] += "---:|"
     for r in rows:
         acc = "" if r["accuracy"] is None else f"{r['accuracy']:.3f}"
-        lines.append(
+        line = (
             f"| {r['variant']} | {_num(r['median'])} | {r['repeats']} | "
             f"{_ratio(r['vs_reference'])} | {_ratio(r['vs_sklearn'])} | "
             f"{acc} |"
         )
+        if with_loss:
+            line += f" {r['loss']:.6g} |" if "loss" in r else " |"
+        lines.append(line)
     if workload.notes:
         lines += ["", workload.notes]
     return "\n".join(lines)

@@ -126,6 +126,56 @@ def _net(spec: NetSpec) -> str:
     return f"{sizes}-1, batch {spec.batch_size}, {spec.epochs} epochs"
 
 
+# -- full-batch L-BFGS ---------------------------------------------------------------
+def _lbfgs_estimator(tool: str, max_iter: int):
+    if tool == "sklearn":
+        from sklearn.neural_network import MLPClassifier
+    else:
+        from skdl import MLPClassifier
+    return MLPClassifier(solver="lbfgs", max_iter=max_iter, random_state=0)
+
+
+def _lbfgs_variant(tool: str, d: dict, max_iter: int) -> Variant:
+    def run() -> dict:
+        from skdl._training.twins import clear_trainers
+
+        est = _lbfgs_estimator("sklearn" if tool == "sklearn" else "skdl", max_iter)
+        if tool == "skdl-first-fit":
+            clear_trainers()  # traces its loss-and-gradient function again
+        with quiet():
+            seconds, _ = _timed(lambda: est.fit(d["X"], d["y"]))
+        return {
+            "value": seconds,
+            "accuracy": float(est.score(d["X_test"], d["y_test"])),
+            "loss": float(est.loss_),
+        }
+
+    return Variant(tool, run, warmup=tool == "skdl")
+
+
+def lbfgs_workloads(quick: bool) -> list[Workload]:
+    """skdl's and sklearn's L-BFGS on the same float64 data, default network."""
+    max_iter = 5 if quick else 200
+    out = []
+    for name in ("breast_cancer", "digits"):
+        d = datasets.lbfgs_table(name)
+        title = (
+            f"solver='lbfgs' fit, {d['source']}, 100 hidden units, "
+            f"max_iter={max_iter}, float64"
+        )
+        variants = [
+            _lbfgs_variant(tool, d, max_iter)
+            for tool in ("skdl", "skdl-first-fit", "sklearn")
+        ]
+        notes = (
+            "loss: final training loss (loss_, L2 penalty included); accuracy: "
+            "25% held out. skdl: a later fit of the same architecture (its "
+            "compiled function kept); skdl-first-fit: with the tracing."
+        )
+        out.append(Workload(f"lbfgs_{name}", title, variants, "sklearn", notes=notes))
+    return out
+
+
 # -- prediction -------------------------------------------------------------------
 def _median_call(fn, calls: int) -> float:
     fn()  # warm: traces and caches

@@ -23,6 +23,7 @@ DATA_ARGUMENTS = {
     "cnn_mnist.py": "mnist.npz",
     "first_network.py": "pima-indians-diabetes.csv",
     "image_folder.py": "mnist.npz",
+    "mlp_mnist_filters.py": "mnist.npz",
     "text_sms_spam.py": "sms_spam.tsv",
     "transfer_mnist_digits.py": "mnist.npz",
 }

@@ -21,8 +21,10 @@ solver : str, default='adam'
         Optimizer: ``'adam'`` (uses ``beta_1``, ``beta_2``, ``epsilon``),
         ``'sgd'`` (uses ``momentum``, ``nesterovs_momentum``), or any other
         Keras optimizer name such as ``'rmsprop'`` or ``'adamw'``.
-        sklearn's ``'lbfgs'`` is not available (it is not a minibatch
-        method); a clear error says so.""",
+        ``'lbfgs'`` (MLPClassifier and MLPRegressor): full-batch L-BFGS, as
+        in sklearn (uses ``max_iter``, ``max_fun``, ``tol``; no
+        ``partial_fit``, no dropout, ``early_stopping`` ignored); often the
+        best choice for small datasets.""",
     "alpha": """\
 alpha : float, default=0.0001
         Strength of the L2 penalty on the kernels, scaled as in sklearn
@@ -61,8 +63,10 @@ tol : float, default=1e-4
     "verbose": """\
 verbose : bool or int, default=False
         0/False: print nothing at all (backend start-up logs included).
-        1/True: a progress bar over epochs with the latest metrics (redraws
-        in a terminal and in notebooks). 2: one line of metrics per epoch.""",
+        True, or 3 and above: sklearn's lines (``Iteration 1, loss =
+        0.69314718`` per epoch, and why training stopped). 1: a progress
+        bar over epochs with the latest metrics (redraws in a terminal and
+        in notebooks). 2: one line of metrics per epoch.""",
     "warm_start": """\
 warm_start : bool, default=False
         Reuse the fitted network and continue training on the next ``fit``.""",
@@ -91,12 +95,13 @@ beta_2 : float, default=0.999
 epsilon : float, default=1e-8
         Adam's numerical-stability constant.""",
     "n_iter_no_change": """\
-n_iter_no_change : int, default=10
-        Epochs without ``tol`` improvement tolerated before stopping.""",
+n_iter_no_change : int or np.inf, default=10
+        Epochs without ``tol`` improvement tolerated before stopping
+        (``np.inf``: never stop early).""",
     "max_fun": """\
 max_fun : int, default=15000
-        Accepted for compatibility with sklearn's signature; it only
-        applies to the ``'lbfgs'`` solver, which skdl does not offer.""",
+        Most loss evaluations of the ``'lbfgs'`` solver (a
+        ``ConvergenceWarning`` says when it stops there).""",
     "dropout": """\
 dropout : float or array-like of float, default=0.0
         Dropout rate after each hidden layer: one rate for all, or one
@@ -128,7 +133,10 @@ device : {'auto', 'cpu', 'gpu'} or 'gpu:N', default='auto'
 precision : {None, 'float32', 'mixed_float16', 'mixed_bfloat16'}, default=None
         Mixed precision for the network's layers (``'mixed_float16'`` on
         GPUs); weights stay float32. Applies to this estimator only: the
-        process-wide dtype policy is left unchanged.""",
+        process-wide dtype policy is left unchanged. With ``None``, MLPs
+        compute in float64 when ``X`` is float64 (as sklearn's MLP does)
+        on the TensorFlow backend, else in float32; ``'float32'`` forces
+        float32.""",
     "class_weight": """\
 class_weight : dict, 'balanced' or None, default=None
         Weights per class, multiplied into ``sample_weight``;
@@ -187,22 +195,30 @@ model_ : keras.Model
         Training loss of the last epoch.
     best_loss_ : float or None
         Lowest training loss (``None`` with ``early_stopping``).
+    _no_improvement_count : int
+        Epochs since the last ``tol`` improvement when the last fit ended
+        (minibatch solvers), as sklearn's MLP names it.
     validation_scores_ : list of float or None
         Validation score per epoch with ``early_stopping``, else ``None``.
     best_validation_score_ : float or None
         Best validation score with ``early_stopping``, else ``None``.
     n_iter_ : int
-        Epochs run.
+        Epochs (L-BFGS iterations) run by the last ``fit`` (one for
+        ``partial_fit``), as in sklearn; ``loss_curve_`` and ``history_``
+        keep the epochs of earlier warm-started fits too.
     fit_engine_ : tuple of (str, str)
-        The engine that trained the last fit (``'compiled'`` or
-        ``'keras'``) and why, e.g. ``('keras', 'callback X has per-batch
+        The engine that trained the last fit (``'compiled'``, ``'keras'``
+        or ``'lbfgs'``) and why, e.g. ``('keras', 'callback X has per-batch
         hooks')``: see "How training runs" in the performance guide.
     callbacks_ : list of (str, keras.callbacks.Callback)
         The callback copies used by the last fit, with their names.
     t_ : int
         Training samples seen.
     coefs_, intercepts_ : list of ndarray
-        Kernels and biases of the dense layers, input side first.
+        Kernels and biases of the dense layers, input side first, in the
+        dtype of the training input (float32 or float64). Assigning them
+        writes into the network; set on an unfitted estimator, they are
+        the starting weights of the next ``fit`` or ``partial_fit``.
     n_layers_ : int
         Number of layers, input and output included.
     n_outputs_ : int

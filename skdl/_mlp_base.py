@@ -2,7 +2,8 @@
 
 :class:`_BaseMLP` holds sklearn MLP's parameters, their checks, the fit
 steps (plan, validation split, network, optimizer, training controls) and
-the sklearn-style views of the network (``coefs_``...); used by
+the sklearn-style views of the network (``coefs_``..., see
+:mod:`skdl._mlp_views`), and the L-BFGS solver's hook; used by
 :mod:`skdl.mlp` and :mod:`skdl.conv`. :class:`_ClassifierSteps` holds what
 their classifiers add.
 """
@@ -12,17 +13,23 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
+from scipy import sparse
 from sklearn.model_selection import train_test_split
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 
+from ._mlp_views import NetworkViews
 from ._training.data import class_weight_sample_weights
-from .backend import compile_jit, import_keras
+from .backend import backend_name, compile_jit, import_keras
+from .base import as_float32
 
-_SKLEARN_ACT = {"linear": "identity", "sigmoid": "logistic"}
 
-
-class _BaseMLP:
+class _BaseMLP(NetworkViews):
     """Parameters and training controls shared by the MLP estimators."""
+
+    # sklearn's MLP semantics beyond the minibatch ones: solver='lbfgs' and
+    # float64 networks for float64 input (MLPClassifier and MLPRegressor).
+    _sklearn_dropin = False
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": [
@@ -55,7 +62,10 @@ class _BaseMLP:
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "callbacks": [list, None],
@@ -140,22 +150,30 @@ class _BaseMLP:
     # -- parameter checks that span several values ---------------------------
     def _check_params(self) -> None:
         self._hidden_sizes()
-        self._dropout_rates()
-        if self.solver == "lbfgs":
-            raise ValueError(
-                "solver='lbfgs' is not available in skdl: it is a full-batch "
-                "method and skdl trains Keras networks by minibatches. Use "
-                "solver='adam' (default) or 'sgd', or sklearn's own "
-                "MLPClassifier/MLPRegressor for L-BFGS."
-            )
         keras = import_keras()
-        try:
-            keras.optimizers.get(self.solver)
-        except ValueError as exc:
-            raise ValueError(
-                f"The 'solver' parameter must be 'adam', 'sgd' or a Keras "
-                f"optimizer name such as 'rmsprop'; got {self.solver!r}."
-            ) from exc
+        if self.solver == "lbfgs":
+            if not self._sklearn_dropin:
+                raise ValueError(
+                    f"solver='lbfgs' is available for MLPClassifier and "
+                    f"MLPRegressor, not {type(self).__name__}; use 'adam' or "
+                    "'sgd'."
+                )
+            if any(self._dropout_rates()):
+                raise ValueError(
+                    "dropout needs a minibatch solver: L-BFGS minimizes one "
+                    "deterministic loss. Use solver='adam' or 'sgd' with "
+                    f"dropout={self.dropout!r}, or dropout=0 with 'lbfgs'."
+                )
+        else:
+            self._dropout_rates()
+            try:
+                keras.optimizers.get(self.solver)
+            except ValueError as exc:
+                raise ValueError(
+                    f"The 'solver' parameter must be 'lbfgs', 'adam', 'sgd' or "
+                    f"a Keras optimizer name such as 'rmsprop'; got "
+                    f"{self.solver!r}."
+                ) from exc
         try:
             keras.activations.get(_keras_act(self.activation))
         except ValueError as exc:
@@ -187,6 +205,8 @@ class _BaseMLP:
 
     # -- steps of fit ------------------------------------------------------------
     def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
+        if self.solver == "lbfgs":
+            return self.max_iter, n_samples, False  # full batch
         if self.batch_size == "auto":
             batch_size = min(200, n_samples)
         else:
@@ -263,6 +283,8 @@ class _BaseMLP:
 
     def _needs_validation(self) -> bool:
         """Hold out rows for early stopping or a callback watching ``val_*``."""
+        if self.solver == "lbfgs":
+            return False  # as in sklearn, L-BFGS ignores early_stopping
         if self.early_stopping:
             return True
         return any(
@@ -274,24 +296,27 @@ class _BaseMLP:
         if not self._needs_validation():
             return None
         n = X.shape[0]
-        n_val = int(np.ceil(self.validation_fraction * n))
-        if n_val < 1 or n - n_val < 1:
+        if n - int(np.ceil(self.validation_fraction * n)) < 1:
             raise ValueError(
                 f"early_stopping=True holds out validation_fraction="
                 f"{self.validation_fraction} of {n} rows, which leaves no "
-                "training or no validation rows. Use more data or change "
-                "validation_fraction."
+                "training rows. Lower validation_fraction or use more data."
             )
-        stratify = self._stratify_labels(y)
-        idx = np.arange(n)
-        try:
-            tr, val = train_test_split(
-                idx, test_size=n_val, random_state=seed, stratify=stratify
+        # A class with a single member cannot be split both ways: refused
+        # (train_test_split's error names the class), as sklearn does.
+        tr, val = train_test_split(
+            np.arange(n),
+            test_size=self.validation_fraction,
+            random_state=seed,
+            stratify=self._stratify_labels(y),
+        )
+        if len(val) < 2:
+            raise ValueError(
+                f"The validation set is too small: early_stopping=True holds "
+                f"out validation_fraction={self.validation_fraction} of {n} "
+                f"rows, {len(val)} here (at least 2 are needed). Increase "
+                "'validation_fraction' or the size of your dataset."
             )
-        except ValueError:
-            # A class too rare to split both ways: fall back to a plain
-            # shuffled split rather than refusing to train.
-            tr, val = train_test_split(idx, test_size=n_val, random_state=seed)
         return np.sort(tr), np.sort(val)
 
     def _stratify_labels(self, y):
@@ -310,9 +335,19 @@ class _BaseMLP:
             dropout=self._dropout_rates(),
             seed=context.seed,
         )
+        if self._sklearn_dropin:
+            self._initialize_like_sklearn(model, check_random_state(self.random_state))
+        self._start_from_set_weights(model)
         model.compile(
             optimizer=self._make_optimizer(),
             loss=meta["loss_"],
+            # sklearn sums the log-loss over the labels of multilabel targets
+            # (Keras averages it).
+            loss_weights=(
+                float(meta["n_outputs_"])
+                if meta.get("target_type_") == "multilabel-indicator"
+                else None
+            ),
             metrics=self._keras_metrics(),
             jit_compile=compile_jit(),
         )
@@ -323,6 +358,10 @@ class _BaseMLP:
 
     def _make_optimizer(self):
         keras = import_keras()
+        if self.solver == "lbfgs":
+            # L-BFGS runs in scipy; the network still compiles with an
+            # optimizer (its loss and persistence need one), never stepped.
+            return keras.optimizers.SGD()
         lr = self.learning_rate
         if isinstance(lr, str):
             lr = float(self.learning_rate_init)
@@ -336,7 +375,7 @@ class _BaseMLP:
         if self.solver == "sgd":
             return keras.optimizers.SGD(
                 learning_rate=lr,
-                momentum=self.momentum,
+                momentum=float(self.momentum),
                 nesterov=self.nesterovs_momentum and self.momentum > 0,
             )
         optimizer = keras.optimizers.get(self.solver)
@@ -344,10 +383,19 @@ class _BaseMLP:
             {**optimizer.get_config(), "learning_rate": lr}
         )
 
+    def _sklearn_lines(self) -> bool:
+        """Print sklearn's ``Iteration N, loss = X`` lines (verbose=True or >= 3)."""
+        return self.verbose is True or int(self.verbose) >= 3
+
     def _extra_callbacks(self, context, has_validation, score_fn) -> list:
         from .callbacks.progress import progress_callbacks
         from .callbacks.sklearn_controls import SklearnControls
 
+        progress = []
+        if not self._sklearn_lines():
+            progress = progress_callbacks(self.verbose, context.epochs)
+        if self.solver == "lbfgs":
+            return progress  # L-BFGS stops on its own criteria
         controls = SklearnControls(
             tol=self.tol,
             n_iter_no_change=self.n_iter_no_change,
@@ -359,27 +407,67 @@ class _BaseMLP:
             t0=context.initial_t,
             verbose=bool(self.verbose),
             adaptive_solver=self.solver == "sgd",
+            print_iterations=self._sklearn_lines(),
         )
-        return [controls, *progress_callbacks(self.verbose, context.epochs)]
+        return [controls, *progress]
+
+    def _train(self, model, data, plan):
+        if self.solver != "lbfgs":
+            return super()._train(model, data, plan)
+        from ._training.lbfgs import minimize
+        from ._training.loop import EngineChoice
+        from ._training.twins import borrowed_trainer
+
+        with borrowed_trainer(model) as net:
+            result = minimize(
+                net,
+                data,
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+                callbacks=plan.callbacks,
+                verbose=self._sklearn_lines(),
+            )
+        if not result.converged:
+            from sklearn.exceptions import ConvergenceWarning
+
+            from ._caller import warn_user
+
+            warn_user(
+                f"lbfgs failed to converge after {result.n_iter} iteration(s) "
+                f"({result.message}). Increase max_iter (now {self.max_iter}) "
+                f"or max_fun (now {self.max_fun}), or scale the data, e.g. "
+                "with StandardScaler in a Pipeline.",
+                ConvergenceWarning,
+            )
+        reason = "solver='lbfgs': scipy's L-BFGS-B on a compiled loss and gradient"
+        return result.history, EngineChoice("lbfgs", reason)
 
     def _after_fit(self, history, callbacks, context) -> None:
-        from sklearn.exceptions import ConvergenceWarning
-
-        from ._caller import warn_user
-
-        controls = callbacks[0]
         names = [name for name, _ in self._named_callbacks()]
         self.callbacks_ = list(zip(names, self.callbacks_, strict=True))
+        self._forget_set_attributes()
         self.loss_curve_ = list(self.history_.get("loss", []))
         self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else None
-        if self.early_stopping:
+        stochastic = self.solver != "lbfgs"
+        if self.early_stopping and stochastic:
             self.best_loss_ = None
             self.validation_scores_ = list(self.history_.get("val_score", []))
             self.best_validation_score_ = max(self.validation_scores_)
         else:
-            self.best_loss_ = min(self.loss_curve_)
+            self.best_loss_ = min(self.loss_curve_, default=None)
             self.validation_scores_ = None
             self.best_validation_score_ = None
+        if stochastic:
+            self._after_stochastic_fit(history, callbacks[0], context)
+
+    def _after_stochastic_fit(self, history, controls, context) -> None:
+        from sklearn.exceptions import ConvergenceWarning
+
+        from ._caller import warn_user
+
+        # The count of epochs without improvement, named as in sklearn.
+        self._no_improvement_count = controls.no_improvement
         ran = len(history.get("loss", []))
         if not context.partial and not controls.stopped and ran == self.max_iter:
             warn_user(
@@ -388,35 +476,47 @@ class _BaseMLP:
                 ConvergenceWarning,
             )
 
-    # -- sklearn-style views of the network --------------------------------------
-    def _dense_layers(self):
-        return [layer for layer in self.model_.layers if hasattr(layer, "kernel")]
-
     @property
-    def coefs_(self) -> list[np.ndarray]:
-        """Kernels of the dense layers, input side first."""
-        return [np.asarray(layer.kernel) for layer in self._dense_layers()]
+    def _optimizer(self):
+        """The network's Keras optimizer (sklearn's MLP keeps its own here).
 
-    @property
-    def intercepts_(self) -> list[np.ndarray]:
-        """Biases of the dense layers, input side first."""
-        return [np.asarray(layer.bias) for layer in self._dense_layers()]
+        Its ``learning_rate`` is the rate in force, as adapted by
+        ``learning_rate='invscaling'`` or ``'adaptive'``.
+        """
+        return self.model_.optimizer
 
-    @property
-    def n_layers_(self) -> int:
-        """Number of layers, input and output included."""
-        return len(self._dense_layers()) + 1
+    # -- dtypes --------------------------------------------------------------------
+    def _validate_data_kwargs(self) -> dict:
+        return {**super()._validate_data_kwargs(), "accept_sparse": ["csr", "csc"]}
 
-    @property
-    def n_outputs_(self) -> int:
-        """Units of the output layer."""
-        return int(self.meta_["n_outputs_"])
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # Sparse X is densified for the network (the MLPs, not ConvClassifier).
+        tags.input_tags.sparse = "accept_sparse" in self._validate_data_kwargs()
+        return tags
 
-    @property
-    def out_activation_(self) -> str:
-        """Output activation, named as sklearn names it."""
-        name = self.meta_["output_activation_"]
-        return _SKLEARN_ACT.get(name, name)
+    def _check_X(self, X, *, reset: bool = False) -> np.ndarray:
+        if reset:
+            # float64 input trains a float64 network, as sklearn's MLP
+            # computes in the input's dtype; on JAX (where float64 is a
+            # process-wide switch) and under a set precision: float32.
+            self._input_dtype = X.dtype.name
+            float64 = (
+                self._sklearn_dropin
+                and getattr(self, "backbone", None) is None
+                and X.dtype == np.float64
+                and self.precision is None
+                and backend_name() == "tensorflow"
+            )
+            self._network_dtype = "float64" if float64 else None
+        if sparse.issparse(X):
+            X = X.toarray()  # networks take dense batches
+        if self._float_dtype() == "float64":
+            return np.asarray(X, dtype=np.float64)
+        return as_float32(X)
+
+    def _float_dtype(self) -> str | None:
+        return self.__dict__.get("_network_dtype")
 
 
 def dropout_rates(dropout, n: int, per: str) -> tuple[float, ...]:
@@ -430,6 +530,20 @@ def dropout_rates(dropout, n: int, per: str) -> tuple[float, ...]:
             f"{per}; got {dropout!r}."
         )
     return tuple(rates)
+
+
+def _minibatch_solver(estimator) -> bool:
+    """``partial_fit`` exists for minibatch solvers only (not 'lbfgs')."""
+    return estimator.solver != "lbfgs"
+
+
+def _refuse_early_stopping(estimator) -> None:
+    if estimator.early_stopping:
+        raise ValueError(
+            "partial_fit does not support early_stopping=True: it trains one "
+            "epoch on the rows given, with none held out. Set "
+            "early_stopping=False, or use fit."
+        )
 
 
 def _keras_act(name: str) -> str:
@@ -451,7 +565,12 @@ class _ClassifierSteps:
 
     def _stratify_labels(self, y):
         y = np.asarray(y)
-        return y if y.ndim == 1 else None
+        if y.ndim != 1:
+            return None
+        classes = np.unique(y)
+        # Binary: stratified on the "is the positive class" column, as
+        # sklearn does (its error for a single-member class names it 'True').
+        return (y == classes[-1]).reshape(-1, 1) if len(classes) == 2 else y
 
     def _combine_weights(self, sw, y, encoder):
         return class_weight_sample_weights(self.class_weight, y, encoder, sw)

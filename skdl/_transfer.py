@@ -119,13 +119,17 @@ class _BackboneSteps:
                 jit_compile=compile_jit(),
             )
         self._fine_tuning = True
+        head_epochs = self.n_iter_
         try:
             # Reaching fine_tune_epochs is the plan, not a failure to converge.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                return super()._fit_steps(X, y, sample_weight, False, True, None)
+                super()._fit_steps(X, y, sample_weight, False, True, None)
         finally:
             del self._fine_tuning
+        # n_iter_ counts the epochs of this fit call: both phases.
+        self.n_iter_ += head_epochs
+        return self
 
     def _epochs(self) -> int:
         """Epochs of the current phase (head training or fine-tuning)."""

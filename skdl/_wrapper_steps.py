@@ -431,7 +431,7 @@ class WrapperSteps:
             )
 
     # -- training -------------------------------------------------------
-    def _train(self, model, X, y_enc, sw, split, plan):
+    def _train_network(self, model, X, y_enc, sw, split, plan):
         if self.__dict__.get("_initialize_only"):
             return {}, EngineChoice("none", "initialize() trains nothing")
         extra = self._keras_fit_extra()
@@ -439,7 +439,7 @@ class WrapperSteps:
         if self.__dict__.get("_call_fit"):
             reason = "fit() was called with keyword arguments for Model.fit"
         if reason is None:
-            history, choice = super()._train(model, X, y_enc, sw, split, plan)
+            history, choice = super()._train_network(model, X, y_enc, sw, split, plan)
         else:
             fraction = float(self._setting("validation_split") or 0.0)
             history = _wrapper_keras.keras_fit(

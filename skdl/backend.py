@@ -27,6 +27,7 @@ import numpy as np
 __all__ = [
     "backend_name",
     "device_scope",
+    "float_dtype_scope",
     "gpu_count",
     "import_keras",
     "resolve_device",
@@ -230,6 +231,39 @@ def device_scope(device: str = "auto", precision: str | None = None) -> Iterator
             yield name
     finally:
         keras.config.set_dtype_policy(previous)
+
+
+@contextlib.contextmanager
+def float_dtype_scope(dtype: str | None) -> Iterator[None]:
+    """Build, compile and train networks in ``dtype`` inside the block.
+
+    Keras takes the dtype of new layers and of a compiled loss from the
+    process-wide float type; both are restored on exit. ``None`` (or
+    ``'float32'`` when that is already the default) changes nothing.
+
+    Parameters
+    ----------
+    dtype : {'float32', 'float64'} or None
+        Float type of the networks made inside the block.
+
+    Examples
+    --------
+    >>> from skdl.backend import float_dtype_scope
+    >>> with float_dtype_scope(None):
+    ...     pass
+    """
+    if dtype is None:
+        yield
+        return
+    keras = import_keras()
+    previous = keras.config.floatx(), keras.config.dtype_policy()
+    try:
+        keras.config.set_floatx(str(dtype))
+        keras.config.set_dtype_policy(str(dtype))
+        yield
+    finally:
+        keras.config.set_floatx(previous[0])
+        keras.config.set_dtype_policy(previous[1])
 
 
 def _keras_global_seed_state() -> tuple[Any, Any]:

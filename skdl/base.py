@@ -16,7 +16,9 @@ Families (MLP, convolutional, user-built) override a few small steps:
 * ``_configure_target_encoder(encoder, model)``: adapt the encoding of ``y``
   to the built network (called before ``y`` is encoded);
 * ``_training_engine()``: the engine asked for (``'auto'``; the decision is
-  :func:`skdl._training.loop.decide_engine`'s).
+  :func:`skdl._training.loop.decide_engine`'s);
+* ``_train(model, data, plan)``: run the training (default: the loop);
+* ``_float_dtype()``: float type the network is built and trained in.
 
 ``meta`` is the public dict a build function receives (scikeras' keys);
 facts about the fit itself (seed, epochs, ``partial_fit`` or not) travel in
@@ -49,7 +51,7 @@ from ._training.data import FitContext, TrainingPlan, training_data
 from ._training.epoch_hooks import epoch_observers
 from ._training.loop import train
 from ._training.predict import predict_raw
-from .backend import import_keras, seeded
+from .backend import float_dtype_scope, import_keras, seeded
 
 __all__ = ["BaseKerasEstimator", "KerasClassifierBase", "KerasRegressorBase"]
 
@@ -140,6 +142,14 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         """The engine asked for: ``'auto'`` lets the training loop decide."""
         return "auto"
 
+    def _train(self, model, data, plan):
+        """Train ``model`` as ``plan`` says: ``(history, engine choice)``."""
+        return train(model, data, plan)
+
+    def _float_dtype(self) -> str | None:
+        """Float type of the network (``None``: Keras' default)."""
+        return None
+
     # -- fit ------------------------------------------------------------------
     def fit(self, X, y, sample_weight=None):
         """Train the network on ``(X, y)``.
@@ -195,6 +205,8 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         # autoencoder's target is its input; the user gave no y).
         given = (X, None if y is X else y, sample_weight)
         X, y, sw, encoder = self._prepare(X, y, sample_weight, reuse, classes)
+        if reuse and not partial:
+            self._check_warm_start_target(y)
         seed = self._draw_seed()
         n_rows = len(y)  # X may be several arrays, for a network of several inputs
         epochs, batch_size, shuffle = self._fit_plan_settings(n_rows)
@@ -211,7 +223,11 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
             initial_t=self.t_ if reuse else 0,
         )
         meta = self._meta(X, encoder, batch_size)
-        with self._device_scope(), seeded(seed):
+        with (
+            self._device_scope(),
+            float_dtype_scope(self._float_dtype()),
+            seeded(seed),
+        ):
             model = self.model_ if reuse else self._new_network(meta, context, encoder)
             # y is encoded once the network exists: how it is encoded may
             # depend on the network (its loss, its output width).
@@ -229,12 +245,13 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
                 shuffle=shuffle,
                 rng=np.random.RandomState(seed),
                 callbacks=internal + callbacks + observers,
-                initial_epoch=self.n_iter_ if reuse else 0,
+                initial_epoch=_epochs_in(self.history_) if reuse else 0,
                 score_fn=score_fn,
                 engine=self._training_engine(),
                 validation_batch_size=self._validation_batch_size(batch_size),
             )
-            history, choice = self._train(model, X, y_enc, sw, split, plan)
+            history, choice = self._train_network(model, X, y_enc, sw, split, plan)
+        _check_finite_weights(model)
         keep = self._continues_history(partial, reuse)
         self._store(model, encoder, meta, history, reuse, context.n_train, keep)
         self.fit_engine_ = tuple(choice)
@@ -284,9 +301,9 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         """Whether ``history_`` grows (else this call's history replaces it)."""
         return reuse
 
-    def _train(self, model, X, y_enc, sw, split, plan):
-        """Train ``model``; return this call's history and the engine choice."""
-        return train(model, training_data(X, y_enc, sw, split), plan)
+    def _train_network(self, model, X, y_enc, sw, split, plan):
+        """Train on encoded arrays; return this call's history and engine choice."""
+        return self._train(model, training_data(X, y_enc, sw, split), plan)
 
     def _validate_Xy(self, X, y, *, reset: bool):
         """``validate_data`` on the training data (``reset``: a fresh fit)."""
@@ -314,8 +331,10 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         self.target_encoder_ = encoder
         self.meta_ = meta
         self.history_ = _merge_history(previous, history)
-        epochs_run = len(next(iter(history.values()), []))
-        self.n_iter_ = (self.n_iter_ if reuse else 0) + epochs_run
+        epochs_run = _epochs_in(history)
+        # As in scikit-learn: the iterations of this call (a warm start
+        # counts from zero again; ``history_`` keeps every epoch).
+        self.n_iter_ = epochs_run
         self.t_ = (self.t_ if reuse else 0) + epochs_run * n_samples
         if self._is_classifier():
             # A target encoder written for scikeras may report its classes
@@ -324,6 +343,9 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
 
     def _combine_weights(self, sw, y, encoder):
         return sw
+
+    def _check_warm_start_target(self, y) -> None:
+        """Refuse a warm-start ``y`` the fitted network cannot continue on."""
 
     def _draw_seed(self) -> int:
         return int(check_random_state(self.random_state).randint(_MAX_SEED))
@@ -354,6 +376,8 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
 
         def score() -> float:
             raw = predict_raw(model, Xv)
+            if not np.isfinite(raw).all():
+                return float("nan")  # diverged: never the best score
             return self._score_raw(raw, encoder, yv, swv)
 
         return score
@@ -404,7 +428,8 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         self.__dict__.update(state)
         fill_missing_params(self)
         if payload is not None:
-            self.model_ = model_from_bytes(payload)
+            with float_dtype_scope(self._float_dtype()):
+                self.model_ = model_from_bytes(payload)
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "model_")
@@ -422,6 +447,25 @@ class KerasClassifierBase(ClassifierMixin, BaseKerasEstimator):
         from .preprocessing.targets import ClassifierTargetEncoder
 
         return ClassifierTargetEncoder()
+
+    def _check_warm_start_target(self, y) -> None:
+        y = np.asarray(y)
+        if self.target_encoder_.target_type_ == "multilabel-indicator":
+            return
+        classes = np.unique(y)
+        if np.array_equal(classes, np.unique(self.classes_)):
+            return
+        unseen = np.setdiff1d(classes, self.classes_).tolist()
+        detail = (
+            f" Labels {unseen} were not seen when the estimator was first fitted."
+            if unseen
+            else ""
+        )
+        raise ValueError(
+            "warm_start can only be used where `y` has the same classes as in "
+            f"the previous call to fit. Previously got {self.classes_}, `y` has "
+            f"{classes}.{detail} Set warm_start=False to train afresh."
+        )
 
     def _score_raw(self, raw, encoder, y, sw) -> float:
         from sklearn.metrics import accuracy_score
@@ -445,6 +489,22 @@ class KerasClassifierBase(ClassifierMixin, BaseKerasEstimator):
         """
         raw = self._predict_network(X)
         return self.target_encoder_.to_proba(raw)
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of the class probabilities for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))`` (``-inf`` where a probability is 0).
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def predict(self, X) -> np.ndarray:
         """Predict class labels for ``X``.
@@ -482,6 +542,12 @@ class KerasClassifierBase(ClassifierMixin, BaseKerasEstimator):
         self : object
             The estimator, trained one epoch further.
         """
+        if classes is None and not _is_fitted(self) and len(np.unique(y)) < 2:
+            raise ValueError(
+                f"`y` contains only one class ({np.unique(y).tolist()}) and "
+                "`classes` was not given: pass all classes on the first "
+                "partial_fit call, e.g. partial_fit(X, y, classes=[0, 1])."
+            )
         if classes is not None and _is_fitted(self):
             known = self.classes_.tolist()
             if sorted(np.unique(classes).tolist()) != sorted(known):
@@ -605,6 +671,22 @@ def _capture_variables(model) -> list:
     if optimizer is not None:
         variables += list(optimizer.variables)
     return [(v, np.array(v.numpy(), copy=True)) for v in variables]
+
+
+def _epochs_in(history: dict[str, list]) -> int:
+    return len(next(iter(history.values()), []))
+
+
+def _check_finite_weights(model) -> None:
+    """Refuse a network whose training produced NaN or infinite weights."""
+    for variable in model.trainable_variables:
+        if not np.isfinite(np.asarray(variable.numpy())).all():
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data "
+                "may contain large values and need to be preprocessed (e.g. "
+                "with StandardScaler in a Pipeline), or the learning rate is "
+                "too large."
+            )
 
 
 def _merge_history(old: dict, new: dict) -> dict[str, list]:

@@ -19,6 +19,6 @@ if [ "$#" -eq 0 ]; then
         tests/unit/test_mlp.py tests/unit/test_training_controls.py \
         tests/unit/test_persistence.py tests/unit/test_device_param.py \
         tests/unit/test_determinism.py tests/unit/test_sample_weight.py \
-        tests/unit/test_interrupt.py \
+        tests/unit/test_interrupt.py tests/unit/test_mlp_sklearn_parity.py \
         tests/unit/test_image_files.py::test_paths_train_through_the_streaming_engine
 fi

@@ -49,6 +49,10 @@ class SklearnControls(keras.callbacks.Callback):
         Samples seen before this fit (warm starts).
     verbose : bool
         Print sklearn-style messages when stopping or adapting.
+    adaptive_solver : bool
+        Whether the learning-rate modes apply (sklearn: SGD only).
+    print_iterations : bool
+        Print sklearn's ``Iteration N, loss = X`` line after every epoch.
     """
 
     def __init__(
@@ -64,6 +68,7 @@ class SklearnControls(keras.callbacks.Callback):
         t0=0,
         verbose=False,
         adaptive_solver=False,
+        print_iterations=False,
     ):
         super().__init__()
         self.tol = tol
@@ -76,6 +81,8 @@ class SklearnControls(keras.callbacks.Callback):
         self.t = t0
         self.verbose = verbose
         self.adaptive_solver = adaptive_solver
+        self.print_iterations = print_iterations
+        self.epochs_run = 0
         self.best_loss = np.inf
         self.best_score = -np.inf
         self.best_weights = None
@@ -85,6 +92,11 @@ class SklearnControls(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs if logs is not None else {}
         self.t += self.n_samples
+        self.epochs_run += 1
+        if self.print_iterations:
+            print(f"Iteration {self.epochs_run}, loss = {float(logs['loss']):.8f}")
+            if self.monitor_validation:
+                print(f"Validation score: {float(logs['val_score']):f}")
         if self.learning_rate == "invscaling" and self.adaptive_solver:
             self._set_lr(self.learning_rate_init / (self.t + 1) ** self.power_t)
         if self.monitor_validation:

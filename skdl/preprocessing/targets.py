@@ -35,6 +35,9 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
     ----------
     classes : array-like or None, default=None
         All classes, when ``y`` may not show them all (``partial_fit``).
+    allow_single_class : bool, default=False
+        Accept a ``y`` holding one class (as sklearn's ``MLPClassifier``
+        does: the network then always predicts it) instead of refusing it.
 
     Attributes
     ----------
@@ -59,8 +62,12 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
     [1.0, 0.0]
     """
 
-    def __init__(self, classes=None):
+    # Default for encoders saved before the parameter existed.
+    allow_single_class = False
+
+    def __init__(self, classes=None, allow_single_class=False):
         self.classes = classes
+        self.allow_single_class = allow_single_class
 
     def fit(self, y, X=None, sample_weight=None):
         y = _column_to_1d(np.asarray(y))
@@ -88,13 +95,15 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
                     f"`y` has labels {unknown.tolist()} that are not in "
                     f"`classes` {self.classes_.tolist()}."
                 )
-        if len(self.classes_) < 2:
+        if len(self.classes_) < 2 and not self.allow_single_class:
             raise ValueError(
                 f"`y` contains only one class ({self.classes_.tolist()}); a "
                 "classifier needs at least two classes to learn from. Check "
                 "the target column, or pass `classes=` to partial_fit."
             )
-        binary = len(self.classes_) == 2
+        # A single class trains one sigmoid output towards 0 and always
+        # predicts that class.
+        binary = len(self.classes_) <= 2
         self.target_type_ = "binary" if binary else "multiclass"
         self.n_outputs_ = 1 if binary else len(self.classes_)
         self.output_activation_ = "sigmoid" if binary else "softmax"
@@ -131,6 +140,8 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
     def to_proba(self, raw: np.ndarray) -> np.ndarray:
         """Turn network outputs into class probabilities (rows sum to 1)."""
         raw = np.asarray(raw, dtype=np.float64)
+        if len(self.classes_) == 1:
+            return np.ones((len(raw), 1))
         if self.target_type_ == "binary":
             p = np.clip(raw.reshape(-1), 0.0, 1.0)
             return np.column_stack([1.0 - p, p])
@@ -172,6 +183,9 @@ class RegressorTargetEncoder(TransformerMixin, BaseEstimator):
     ----------
     standardize : bool, default=True
         Whether to standardize. With ``False`` targets pass through unchanged.
+    loss : {'squared_error', 'poisson'}, default='squared_error'
+        ``'poisson'``: targets must be ``>= 0``; they are never standardized
+        and the network has an exponential output (log link).
 
     Attributes
     ----------
@@ -183,9 +197,9 @@ class RegressorTargetEncoder(TransformerMixin, BaseEstimator):
     ndim_ : int
         Dimensions of ``y`` at fit (1 or 2), so predictions come back alike.
     output_activation_ : str
-        Always ``'linear'``.
+        ``'linear'`` (``'exponential'`` for the Poisson loss).
     loss_ : str
-        Always ``'mean_squared_error'``.
+        ``'mean_squared_error'`` (``'poisson'`` for the Poisson loss).
 
     Examples
     --------
@@ -197,18 +211,30 @@ class RegressorTargetEncoder(TransformerMixin, BaseEstimator):
     [10.0, 30.0]
     """
 
+    # Defaults for encoders saved before the Poisson loss existed (their
+    # state lacks these attributes).
+    loss = "squared_error"
     output_activation_ = "linear"
     loss_ = "mean_squared_error"
 
-    def __init__(self, standardize=True):
+    def __init__(self, standardize=True, loss="squared_error"):
         self.standardize = standardize
+        self.loss = loss
 
     def fit(self, y, X=None, sample_weight=None):
         y = _finite_targets(y)
         self.ndim_ = y.ndim
         y2 = y.reshape(len(y), -1)
         self.n_outputs_ = y2.shape[1]
-        if self.standardize:
+        poisson = self.loss == "poisson"
+        if poisson and (y2 < 0).any():
+            raise ValueError(
+                "loss='poisson' needs non-negative targets (counts, rates); y "
+                f"has values down to {y2.min():g}. Use loss='squared_error'."
+            )
+        self.output_activation_ = "exponential" if poisson else "linear"
+        self.loss_ = "poisson" if poisson else "mean_squared_error"
+        if self.standardize and not poisson:
             w = None if sample_weight is None else np.asarray(sample_weight, float)
             if w is not None and w.sum() <= 0:
                 w = None

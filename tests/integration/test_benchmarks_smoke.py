@@ -62,3 +62,24 @@ def test_quick_epoch_search_benchmark_finds_equal_scores(tmp_path):
     result = json.loads(out.read_text())
     assert result["max_abs_score_difference"] <= 1e-6
     assert result["same_best_params"] and result["speedup"] > 0
+
+
+def test_quick_lbfgs_run_compares_loss_with_sklearn(tmp_path):
+    out = tmp_path / "bench.json"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    command = [sys.executable, "-m", "benchmarks", "--quick", "--only", "lbfgs"]
+    done = subprocess.run(
+        [*command, "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(out.read_text())
+    for name in ("lbfgs_breast_cancer", "lbfgs_digits"):
+        rows = {r["variant"]: r for r in result["workloads"][name]["rows"]}
+        assert set(rows) == {"skdl", "skdl-first-fit", "sklearn"}
+        for row in rows.values():
+            assert row["median"] > 0 and row["loss"] > 0

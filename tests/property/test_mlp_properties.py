@@ -53,7 +53,11 @@ def test_regressor_prediction_shape(n, d, outputs):
     X = rng.normal(size=(n, d))
     y = rng.normal(size=(n, outputs)) * 100
     y = y.ravel() if outputs == 1 else y
-    pred = MLPRegressor((4,), max_iter=2, random_state=0).fit(X, y).predict(X)
+    pred = (
+        MLPRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0)
+        .fit(X, y)
+        .predict(X)
+    )
     assert pred.shape == y.shape
     assert np.isfinite(pred).all()
 
@@ -103,7 +107,6 @@ bad_values = st.sampled_from(
         ("shuffle", "yes"),
         ("learning_rate", "sometimes"),
         ("hidden_layer_sizes", (0,)),
-        ("solver", "lbfgs"),
         ("activation", "swishy"),
     ]
 )

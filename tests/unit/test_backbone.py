@@ -217,7 +217,11 @@ def test_mlp_regressor_fine_tunes_its_backbone(encoder_and_rows):
     ae, X, y = encoder_and_rows
     encoder = ae.model_.get_layer("encoder")
     reg = MLPRegressor(
-        (8,), backbone=encoder, max_iter=5, fine_tune_epochs=3, random_state=0
+        hidden_layer_sizes=(8,),
+        backbone=encoder,
+        max_iter=5,
+        fine_tune_epochs=3,
+        random_state=0,
     ).fit(X, y.astype(float))
     assert reg.n_iter_ == 8 and reg.backbone_.trainable
     code = reg.backbone_.predict_on_batch(X.astype(np.float32))

@@ -184,15 +184,15 @@ def test_warm_start_and_partial_fit_continue_on_the_fitted_shape(digits):
     X, y = digits
     clf = tiny(warm_start=True).fit(X, y)
     clf.fit(X.reshape(300, 64), y)  # same images, flat: continues
-    assert clf.n_iter_ == 6
+    assert len(clf.loss_curve_) == 6
     with pytest.raises(ValueError, match=r"fitted on input of shape \(8, 8, 1\)"):
         clf.fit(X[:, :6, :6, :], y)
-    assert clf.n_iter_ == 6
+    assert len(clf.loss_curve_) == 6
 
     online = tiny()
     online.partial_fit(X[:150], y[:150], classes=np.unique(y))
     online.partial_fit(X[150:, :, :, 0], y[150:])
-    assert online.n_iter_ == 2 and online.input_shape_ == (8, 8, 1)
+    assert len(online.loss_curve_) == 2 and online.input_shape_ == (8, 8, 1)
 
 
 def test_early_stopping_and_sample_weight_on_images(digits):

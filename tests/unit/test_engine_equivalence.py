@@ -62,7 +62,11 @@ def test_compiled_matches_keras_fit_classifier(params):
 
 
 def test_compiled_matches_keras_fit_regressor_with_sample_weight():
-    make = lambda: MLPRegressor((6,), batch_size=8, max_iter=5, random_state=1)  # noqa: E731
+    def make():
+        return MLPRegressor(
+            hidden_layer_sizes=(6,), batch_size=8, max_iter=5, random_state=1
+        )
+
     fast = _fit("compiled", make(), Y_REG, sample_weight=W)
     slow = _fit("keras", make(), Y_REG, sample_weight=W)
     _assert_same_weights(fast, slow)
