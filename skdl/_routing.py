@@ -44,6 +44,7 @@ PREFIXES = (
     "loss",
     "metrics",
     "callbacks",
+    "score",
 )
 
 # What ``fit__<name>`` may override (per call of ``fit``).
@@ -59,8 +60,9 @@ FIT_KEYS = frozenset(
         "class_weight",
     }
 )
-# What ``predict__<name>`` may set.
-PREDICT_KEYS = frozenset({"batch_size"})
+# What ``predict__<name>`` may set (the last three send predictions through
+# ``keras.Model.predict``).
+PREDICT_KEYS = frozenset({"batch_size", "verbose", "steps", "callbacks"})
 # What ``compile__<name>`` may pass to ``keras.Model.compile``.
 COMPILE_KEYS = frozenset(
     {
@@ -133,17 +135,25 @@ def call_build_fn(
     ``model__*`` (and unprefixed extra) parameters are passed by name.
     """
     names, var_kw = signature_names(fn)
-    kwargs: dict[str, Any] = {}
-    for key in names & set(meta):
-        kwargs[key] = meta[key]
+    # The user's parameters first, then what skdl provides (scikeras' order).
+    kwargs: dict[str, Any] = dict(user_kwargs)
+    for key in sorted(names & set(meta)):
+        kwargs.setdefault(key, meta[key])
     if var_kw or "meta" in names:
-        kwargs["meta"] = dict(meta)
+        kwargs.setdefault("meta", dict(meta))
     if var_kw or "compile_kwargs" in names:
-        kwargs["compile_kwargs"] = compile_kwargs()
+        kwargs.setdefault("compile_kwargs", compile_kwargs())
     if var_kw or "params" in names:
-        kwargs["params"] = params()
-    kwargs.update(user_kwargs)
+        kwargs.setdefault("params", params())
     return fn(**kwargs)
+
+
+class BuildArgumentError(TypeError, ValueError):
+    """A parameter is routed to a build function that does not take it.
+
+    A ``TypeError`` (what calling the function would raise) and a
+    ``ValueError`` (a bad parameter value, as sklearn reports them).
+    """
 
 
 def check_build_kwargs(
@@ -165,10 +175,10 @@ def check_build_kwargs(
         close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.6)
         if close:
             hint = f" Did you mean {'model__' + close[0]!r}?"
-        raise ValueError(
-            f"Parameter {shown!r} is routed to the build function "
-            f"{fn_name}(), which has no argument {key!r}.{hint} Its arguments: "
-            f"{', '.join(sorted(names)) or 'none'}."
+        raise BuildArgumentError(
+            f"The build function {fn_name}() got an unexpected keyword "
+            f"argument {key!r}: parameter {shown!r} is routed to it.{hint} Its "
+            f"arguments: {', '.join(sorted(names)) or 'none'}."
         )
 
 
@@ -224,7 +234,10 @@ def _item_params(params, key, item) -> dict[str, Any]:
 
 def _one(item: Any, params: dict[str, Any], where: str, resolve: Callable):
     if inspect.isclass(item):
-        return item(**params)
+        # ``<name>__0``, ``<name>__1``...: positional arguments, in order.
+        positional = sorted((k for k in params if k.isdigit()), key=int)
+        kwargs = {k: v for k, v in params.items() if not k.isdigit()}
+        return item(*(params[k] for k in positional), **kwargs)
     if isinstance(item, str):
         return resolve(item)(**params) if params else item
     if not params:
@@ -386,3 +399,66 @@ class ModelParam:
         if self.compile_config is not None:
             model.compile_from_config(self.compile_config)
         return model
+
+
+class KerasObjectParam:
+    """A Keras loss, metric or optimizer instance in a parameter, picklable.
+
+    Keras pickles these through its saving format, which finds a user's own
+    class (``class MyMetric(keras.metrics.Metric)``) only when it is
+    registered. This keeps the class itself (pickled by reference, as any
+    class) and its config.
+    """
+
+    def __init__(self, cls: type, config: dict):
+        self.cls = cls
+        self.config = config
+
+    @classmethod
+    def wrap(cls, value):
+        """``value`` with its Keras loss/metric/optimizer instances wrapped.
+
+        ``value`` itself when it holds none.
+        """
+        if isinstance(value, list | tuple | dict):
+            wrapped = {k: cls.wrap(v) for k, v in items_of(value)}
+            if all(wrapped[k] is v for k, v in items_of(value)):
+                return value
+            if isinstance(value, dict):
+                return wrapped
+            return type(value)(wrapped[i] for i in range(len(value)))
+        if _is_keras_object(value):
+            try:
+                return cls(type(value), value.get_config())
+            except (NotImplementedError, TypeError, ValueError):
+                return value
+        return value
+
+    @classmethod
+    def unwrap(cls, value):
+        """The inverse of :meth:`wrap`."""
+        if isinstance(value, cls):
+            return value.cls.from_config(value.config)
+        if isinstance(value, list | tuple):
+            return type(value)(cls.unwrap(v) for v in value)
+        if isinstance(value, dict):
+            return {k: cls.unwrap(v) for k, v in value.items()}
+        return value
+
+
+def items_of(value):
+    """``(key, item)`` pairs of a dict, list or tuple."""
+    return value.items() if isinstance(value, dict) else enumerate(value)
+
+
+def _is_keras_object(value) -> bool:
+    import sys
+
+    if "keras" not in sys.modules or inspect.isclass(value):
+        return False
+    keras = import_keras()
+    kinds = (keras.losses.Loss, keras.metrics.Metric, keras.optimizers.Optimizer)
+    # Keras' own classes pickle and deep-copy through Keras; a user's own
+    # (unregistered) class is what Keras cannot find again.
+    own = type(value).__module__.split(".")[0] == "keras"
+    return isinstance(value, kinds) and not own

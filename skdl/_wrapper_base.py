@@ -9,15 +9,14 @@ fresh Keras objects, and the feature encoder. Routing logic itself lives in
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from numbers import Integral, Real
 from typing import Any
 
-import numpy as np
-from sklearn.base import clone
-from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import (
     Interval,
+    InvalidParameterError,
     Options,
     validate_parameter_constraints,
 )
@@ -25,9 +24,9 @@ from sklearn.utils._param_validation import (
 from . import _routing
 from ._caller import warn_user
 from ._routing import PREFIXES, did_you_mean, routed
-from ._training.predict import PREDICT_CHUNK
+from ._wrapper_keras import KERAS_FIT_ARGS
+from ._wrapper_steps import WrapperSteps
 from .backend import compile_jit, import_keras
-from .base import as_float32
 from .preprocessing.keras_targets import loss_name
 
 __all__ = ["KerasWrapper"]
@@ -44,11 +43,11 @@ _META_ATTRIBUTES = (
 )
 
 
-class KerasWrapper:
+class KerasWrapper(WrapperSteps):
     """Parameters, routing and build steps shared by the two wrappers."""
 
     _parameter_constraints: dict = {
-        "model": [callable, None],
+        "model": "no_validation",  # checked by _model_source
         "build_fn": [callable, None],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -121,6 +120,13 @@ class KerasWrapper:
                     names.add(p.name)
         return names
 
+    @classmethod
+    def _get_param_names(cls) -> list[str]:
+        # A subclass may pass its arguments on with ``*args, **kwargs`` (as
+        # scikeras allowed): its parameters are the named ones of every
+        # ``__init__`` along the classes.
+        return sorted(cls._init_param_names())
+
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Get parameters, routed ones (``model__units``...) included.
 
@@ -134,7 +140,16 @@ class KerasWrapper:
         params : dict
             Parameter names mapped to their values.
         """
-        params = super().get_params(deep=deep)
+        params: dict[str, Any] = {}
+        for key in self._get_param_names():
+            # A subclass may name an argument it never stores (scikeras
+            # tolerated it): such a name is no parameter.
+            if not hasattr(self, key):
+                continue
+            value = getattr(self, key)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                params.update((f"{key}__{k}", v) for k, v in value.get_params().items())
+            params[key] = value
         params.update(self._routed_params())
         return params
 
@@ -160,16 +175,22 @@ class KerasWrapper:
                 super().set_params(**{key: value})
             else:
                 known = [*current, *(f"{p}__" for p in PREFIXES)]
+                name = type(self).__name__
                 raise ValueError(
-                    f"Invalid parameter {key!r} for estimator "
-                    f"{type(self).__name__}.{did_you_mean(key, known)} Valid "
-                    f"parameters: {sorted(current)}, or a routed parameter "
-                    f"starting with {', '.join(p + '__' for p in PREFIXES)}."
+                    f"Invalid parameter {key} for estimator {name}."
+                    f"{did_you_mean(key, known)} This issue can likely be "
+                    "resolved by setting this parameter in the constructor: "
+                    f"`{name}({key}=...)`. Valid parameters: {sorted(current)}, "
+                    "or a routed parameter starting with "
+                    f"{', '.join(p + '__' for p in PREFIXES)}."
                 )
         return self
 
     def _setting(self, name: str, prefix: str = "fit"):
-        """A setting, overridden by its ``<prefix>__<name>`` routed parameter."""
+        """A setting: this call's keyword, else ``<prefix>__<name>``, else ``name``."""
+        call = self.__dict__.get(f"_call_{prefix}", {})
+        if name in call:
+            return call[name]
         key = f"{prefix}__{name}"
         return vars(self)[key] if key in vars(self) else getattr(self, name)
 
@@ -204,7 +225,7 @@ class KerasWrapper:
 
     def _check_routed_keys(self, extra) -> None:
         for prefix, allowed in (
-            ("fit", self._fit_keys()),
+            ("fit", self._fit_keys() | KERAS_FIT_ARGS),
             ("predict", _routing.PREDICT_KEYS),
             ("compile", _routing.COMPILE_KEYS),
         ):
@@ -212,6 +233,8 @@ class KerasWrapper:
                 head, sep, _ = key.partition("__")
                 if head in allowed and (not sep or head == "callbacks"):
                     continue
+                if prefix == "fit" and not sep and not did_you_mean(key, allowed):
+                    continue  # for the network's own fit (as in scikeras)
                 raise ValueError(
                     f"{prefix}__{key} is not supported."
                     f"{did_you_mean(key, allowed)} Supported: "
@@ -240,14 +263,27 @@ class KerasWrapper:
                 "(`build_fn` is its deprecated name)."
             )
         source = self.model if self.model is not None else self.build_fn
+        name = type(self).__name__
+        if source is not None and hasattr(self, "_keras_build_fn"):
+            raise ValueError(
+                f"{name} has a `_keras_build_fn` method and `model` is set too. "
+                "A subclass that builds its own network cannot implement "
+                "``_keras_build_fn`` and take `model=`: drop one of them."
+            )
         if source is None and hasattr(self, "_keras_build_fn"):
             return self._keras_build_fn  # scikeras' subclassing hook
         if source is None:
             raise ValueError(
-                f"{type(self).__name__} needs `model`: a function that builds "
-                "a keras.Model (it may take `meta`, `compile_kwargs` and "
-                "model__* parameters) or a keras.Model instance, e.g. "
-                f"{type(self).__name__}(model=build_model)."
+                f"{name} needs `model`: a function that builds a keras.Model "
+                "(it may take `meta`, `compile_kwargs` and model__* parameters)"
+                f" or a keras.Model instance, e.g. {name}(model=build_model); "
+                "or a subclass must implement ``_keras_build_fn``."
+            )
+        if not callable(source) and not isinstance(source, import_keras().Model):
+            raise InvalidParameterError(
+                f"The 'model' parameter of {name}: ``model`` must be a function "
+                "that builds a keras.Model, or a keras.Model instance; got "
+                f"{source!r}."
             )
         return source
 
@@ -262,16 +298,23 @@ class KerasWrapper:
     def _build_model(self, meta, context):
         keras = import_keras()
         source = self._model_source()
-        if isinstance(source, keras.Model):
+        if isinstance(source, keras.Model) and self.__dict__.get("_initialize_only"):
+            # initialize() wraps the given network itself, for inference (a
+            # pretrained model); fit trains a copy.
+            net = source
+        elif isinstance(source, keras.Model):
             net = _routing.clone_network(source)
         else:
+            # As in scikeras, a subclass's build method may read the fitted
+            # attributes (self.n_features_in_, self.classes_...).
+            vars(self).update(self._public_meta(meta))
             params = self.get_params(deep=False)
             kwargs = {a: params[p] for a, p in self._build_args(params).items()}
             net = _routing.call_build_fn(
                 source,
                 kwargs,
-                meta,
-                compile_kwargs=lambda: self._compile_kwargs(None),
+                self._public_meta(meta),
+                compile_kwargs=lambda: self._compile_arguments(None),
                 params=lambda: self.get_params(),
             )
             if not isinstance(net, keras.Model):
@@ -282,12 +325,13 @@ class KerasWrapper:
                 )
         default = self._default_loss(meta, net)
         if not net.compiled:
-            net.compile(**self._compile_kwargs(default))
+            net.compile(**self._compile_arguments(default))
         else:
             self._check_compiled(net, default)
+        _check_has_loss(net.loss)
         return net
 
-    def _compile_kwargs(self, default_loss) -> dict[str, Any]:
+    def _compile_arguments(self, default_loss) -> dict[str, Any]:
         """Arguments for ``keras.Model.compile``, with fresh Keras objects."""
         extra = self.get_params(deep=False)
         kwargs = {
@@ -303,6 +347,13 @@ class KerasWrapper:
     def _fresh_optimizer(self):
         keras = import_keras()
         opt, params = self.optimizer, routed(self.get_params(deep=False), "optimizer")
+        # optimizer__<a>__<b> is meant for something inside the optimizer.
+        params = {k: v for k, v in params.items() if "__" not in k}
+        if opt is None:
+            raise ValueError(
+                "optimizer=None: You must provide an optimizer, e.g. "
+                "optimizer='adam' (a name, a keras.optimizers class or instance)."
+            )
         if isinstance(opt, str):
             try:
                 opt = type(keras.optimizers.get(opt))
@@ -372,147 +423,43 @@ class KerasWrapper:
             )
             net.compile_from_config(config)
             return
-        given, used = loss_name(self.loss), loss_name(net.loss)
-        if self.loss is not None and isinstance(net.loss, str) and given != used:
+        if self.loss is None or isinstance(net.loss, list | tuple | dict):
+            return
+        given, used = _canonical_loss(self.loss), _canonical_loss(net.loss)
+        # A subclass's own default loss gives way to the compiled one.
+        default = inspect.signature(type(self).__init__).parameters.get("loss")
+        own_default = None if default is None else default.default
+        if own_default is not None and _canonical_loss(own_default) == given:
+            return
+        if given is not None and used is not None and given != used:
             raise ValueError(
-                f"loss={self.loss!r} is set, but the build function compiled "
-                f"the model with loss={net.loss!r}. Drop `loss=` to keep the "
-                "model's own, or compile with `compile_kwargs` (or leave the "
-                "model uncompiled) so that `loss=` is used."
+                f"loss={self.loss!r} is set, but model compiled with "
+                f"loss={net.loss!r} by the build function. Drop `loss=` to keep "
+                "the model's own, or compile with `compile_kwargs` (or leave "
+                "the model uncompiled) so that `loss=` is used."
             )
 
     def _default_loss(self, meta, net) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    # -- steps of fit -------------------------------------------------------------
-    def _check_X(self, X, *, reset: bool = False):
-        if reset:
-            self.feature_encoder_ = self.feature_encoder
-            X = self.feature_encoder_.fit_transform(X)
-        else:
-            X = self.feature_encoder_.transform(X)
-        X = np.asarray(X)
-        # float64 becomes float32, refusing what float32 cannot hold.
-        return as_float32(X) if X.dtype == np.float64 else X
 
-    @property
-    def feature_encoder(self):
-        """A new, unfitted transformer for ``X`` (override to customise).
-
-        It is fitted on the training ``X`` in ``fit`` (as ``feature_encoder_``)
-        and applied before the network at ``fit`` and ``predict``. The
-        default passes ``X`` through unchanged. If it has a
-        ``get_metadata()`` method, the returned dict is added to ``meta``.
-        """
-        return FunctionTransformer()
-
-    def _fit_plan_settings(self, n_samples: int) -> tuple[int, int, bool]:
-        batch_size = self._setting("batch_size")
-        if batch_size is None:
-            batch_size = 32
-        elif batch_size == -1:
-            batch_size = n_samples
-        epochs = int(self._setting("epochs"))
-        return epochs, min(int(batch_size), n_samples), bool(self._setting("shuffle"))
-
-    def _validation_batch_size(self, batch_size: int) -> int | None:
-        # Unset: calls of up to PREDICT_CHUNK rows (the metrics are those of
-        # any batching, to float rounding); -1: all rows in one call.
-        size = self._setting("validation_batch_size")
-        if size is None:
-            return PREDICT_CHUNK
-        return None if size == -1 else int(size)
-
-    def _validation_split(self, X, y, sw, seed):
-        fraction = self._setting("validation_split")
-        if not fraction:
-            return None
-        n = X.shape[0]
-        n_train = int(np.floor(n * (1.0 - fraction)))
-        if n_train < 1 or n_train >= n:
-            raise ValueError(
-                f"validation_split={fraction} of {n} rows leaves no training or "
-                "no validation rows. Use more data or change validation_split."
-            )
-        # As in keras.Model.fit: the last rows, before any shuffling.
-        return np.arange(n_train), np.arange(n_train, n)
-
-    def _user_callbacks(self) -> list:
-        extra = self.get_params(deep=False)
-        found = _routing.callback_list(
-            self.callbacks, routed(extra, "callbacks"), "callbacks"
+def _check_has_loss(loss) -> None:
+    """Refuse a list or dict of losses that holds no loss at all."""
+    items = loss.values() if isinstance(loss, dict) else loss
+    if isinstance(loss, list | tuple | dict) and not any(
+        callable(x) or isinstance(x, str) for x in items
+    ):
+        raise ValueError(
+            f"No valid loss function found in loss={loss!r}: provide a loss "
+            "to train with, through the `loss` parameter (e.g. loss='mse', "
+            "or one per output) or by compiling the model in the build "
+            "function."
         )
-        fit_cbs = vars(self).get("fit__callbacks")
-        params = routed(routed(extra, "fit"), "callbacks")
-        return found + _routing.callback_list(fit_cbs, params, "fit__callbacks")
 
-    def _extra_callbacks(self, context, has_validation, score_fn) -> list:
-        from .callbacks.progress import EpochLogger
 
-        return [EpochLogger()] if self._setting("verbose") else []
-
-    def _training_engine(self) -> str:
-        eager = vars(self).get("compile__run_eagerly", self.run_eagerly)
-        return "keras" if eager else "auto"
-
-    def _meta(self, X, encoder, batch_size) -> dict[str, Any]:
-        meta: dict[str, Any] = {
-            "n_features_in_": self.n_features_in_,
-            "X_shape_": X.shape,
-            "X_dtype_": X.dtype,
-            "batch_size_": batch_size,
-            "n_outputs_expected_": 1,
-        }
-        if hasattr(self, "feature_names_in_"):
-            meta["feature_names_in_"] = self.feature_names_in_
-        for key in ("classes_", "target_type_", "output_activation_", "loss_"):
-            if hasattr(encoder, key):
-                meta[key] = getattr(encoder, key)
-        meta.update(self._target_meta(encoder))
-        meta.update(getattr(encoder, "get_metadata", dict)())
-        encoder_ = getattr(self, "feature_encoder_", None)  # None: image files
-        meta.update(getattr(encoder_, "get_metadata", dict)())
-        return meta
-
-    def _after_fit(self, history, callbacks, context) -> None:
-        for key in _META_ATTRIBUTES:
-            if key in self.meta_:
-                setattr(self, key, self.meta_[key])
-
-    def _configure_target_encoder(self, encoder, model) -> None:
-        if hasattr(encoder, "configure"):
-            encoder.configure(model.loss, _routing.output_units(model))
-
-    # -- persistence ------------------------------------------------------------------
-    def __sklearn_clone__(self):
-        # A keras.Model parameter is shared, not deep-copied: fits only read
-        # it (every fit trains a copy), and Keras cannot deep-copy a compiled
-        # model whose optimizer has not been built yet.
-        params = self.get_params(deep=False)
-        models = {
-            k: v for k, v in params.items() if isinstance(v, _routing.keras_model())
-        }
-        if not models:
-            return super().__sklearn_clone__()
-        new = {k: clone(v, safe=False) for k, v in params.items() if k not in models}
-        copy = type(self)(**new, **models)
-        if "_skl_callbacks" in vars(self):
-            # As scikit-learn's clone: callbacks are shared by the clones.
-            copy._skl_callbacks = self._skl_callbacks
-        return copy
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        for key in ("model", "build_fn"):
-            state[key] = _routing.ModelParam.wrap(state.get(key))
-        return state
-
-    def __setstate__(self, state):
-        state = dict(state)
-        for key in ("model", "build_fn"):
-            if isinstance(state.get(key), _routing.ModelParam):
-                state[key] = state[key].rebuild()
-        super().__setstate__(state)
-
-    def _predict_chunk(self) -> int | None:
-        return vars(self).get("predict__batch_size")
+def _canonical_loss(loss) -> str | None:
+    """The loss's full name, aliases resolved (``'mse'``: ``mean_squared_error``)."""
+    if isinstance(loss, str):
+        with contextlib.suppress(ValueError, TypeError):
+            loss = import_keras().losses.get(loss)
+    return loss_name(loss)

@@ -205,7 +205,8 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         if reuse and not partial:
             self._check_warm_start_target(y)
         seed = self._draw_seed()
-        epochs, batch_size, shuffle = self._fit_plan_settings(X.shape[0])
+        n_rows = len(y)  # X may be several arrays, for a network of several inputs
+        epochs, batch_size, shuffle = self._fit_plan_settings(n_rows)
         # One task tree per fit: a second training phase in the same fit
         # (fine-tuning a backbone) runs inside the first phase's task.
         first = not partial and not hasattr(self, "_callback_fit_ctx")
@@ -215,7 +216,7 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
             seed=seed,
             partial=partial,
             epochs=1 if partial else epochs,
-            n_train=X.shape[0] if split is None else len(split[0]),
+            n_train=n_rows if split is None else len(split[0]),
             initial_t=self.t_ if reuse else 0,
         )
         meta = self._meta(X, encoder, batch_size)
@@ -229,7 +230,6 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
             # depend on the network (its loss, its output width).
             with _numeric_input():
                 y_enc = encoder.transform(y)
-            data = training_data(X, y_enc, sw, split)
             score_fn = self._make_score_fn(model, encoder, X, y, sw, split)
             callbacks = self._fresh_user_callbacks()
             internal = self._extra_callbacks(context, split is not None, score_fn)
@@ -247,9 +247,10 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
                 engine=self._training_engine(),
                 validation_batch_size=self._validation_batch_size(batch_size),
             )
-            history, choice = self._train(model, data, plan)
+            history, choice = self._train_network(model, X, y_enc, sw, split, plan)
         _check_finite_weights(model)
-        self._store(model, encoder, meta, history, reuse, data.n_samples)
+        keep = self._continues_history(partial, reuse)
+        self._store(model, encoder, meta, history, reuse, context.n_train, keep)
         self.fit_engine_ = tuple(choice)
         for cb in callbacks:
             cb.set_model(None)  # keep no second reference to the network
@@ -276,10 +277,10 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
     def _prepare(self, X, y, sample_weight, reuse, classes):
         """Validate ``X``, ``y`` and weights; fit (or reuse) the target encoder."""
         X, y = self._validate_Xy(X, y, reset=not reuse)
-        X = self._check_X(X, reset=not reuse)
         sw = None
         if sample_weight is not None:
             sw = check_sample_weight(sample_weight, X, dtype=np.float32)
+        X = self._check_X(X, reset=not reuse)
         if reuse:
             encoder = self.target_encoder_
         else:
@@ -287,8 +288,19 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
             if classes is not None:
                 encoder.set_params(classes=classes)
             with _numeric_input():
-                encoder.fit(y, sample_weight=sw)
+                self._fit_target_encoder(encoder, y, sw)
         return X, y, self._combine_weights(sw, y, encoder), encoder
+
+    def _fit_target_encoder(self, encoder, y, sw) -> None:
+        encoder.fit(y, sample_weight=sw)
+
+    def _continues_history(self, partial: bool, reuse: bool) -> bool:
+        """Whether ``history_`` grows (else this call's history replaces it)."""
+        return reuse
+
+    def _train_network(self, model, X, y_enc, sw, split, plan):
+        """Train on encoded arrays; return this call's history and engine choice."""
+        return self._train(model, training_data(X, y_enc, sw, split), plan)
 
     def _validate_Xy(self, X, y, *, reset: bool):
         """``validate_data`` on the training data (``reset``: a fresh fit)."""
@@ -309,9 +321,9 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         self._configure_target_encoder(encoder, model)
         return model
 
-    def _store(self, model, encoder, meta, history, reuse, n_samples) -> None:
+    def _store(self, model, encoder, meta, history, reuse, n_samples, keep) -> None:
         """Record the fitted network, encoder, ``meta`` and history."""
-        previous = self.history_ if reuse else {}
+        previous = self.history_ if keep else {}
         self.model_ = model
         self.target_encoder_ = encoder
         self.meta_ = meta
@@ -322,7 +334,9 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         self.n_iter_ = epochs_run
         self.t_ = (self.t_ if reuse else 0) + epochs_run * n_samples
         if self._is_classifier():
-            self.classes_ = encoder.classes_
+            # A target encoder written for scikeras may report its classes
+            # through ``get_metadata()`` (in ``meta``) only.
+            self.classes_ = getattr(encoder, "classes_", meta.get("classes_"))
 
     def _combine_weights(self, sw, y, encoder):
         return sw
@@ -366,10 +380,14 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         return score
 
     def _fresh_user_callbacks(self) -> list:
-        """Deep copies of the user's callbacks, so fits never share state."""
+        """Copies of the user's callbacks, so fits never share their state.
+
+        The copies are shallow: what a callback refers to (a list or dict it
+        records into) is the user's own, as with Keras' ``fit``.
+        """
         import copy
 
-        return [copy.deepcopy(cb) for cb in self._user_callbacks()]
+        return [copy.copy(cb) for cb in self._user_callbacks()]
 
     @staticmethod
     def _is_classifier_type(obj) -> bool:

@@ -13,6 +13,9 @@ from __future__ import annotations
 from numbers import Integral
 from typing import Any
 
+import numpy as np
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _routing
@@ -20,13 +23,18 @@ from ._image_input import ImageFileInput
 from ._training.data import class_weight_sample_weights
 from ._wrapper_base import KerasWrapper
 from ._wrapper_docs import fill_wrapper
-from .base import KerasClassifierBase, KerasRegressorBase
+from .base import (
+    BaseKerasEstimator,
+    KerasClassifierBase,
+    KerasRegressorBase,
+    _is_fitted,
+)
 from .preprocessing.keras_targets import (
     KerasClassifierTargetEncoder,
     KerasRegressorTargetEncoder,
 )
 
-__all__ = ["KerasClassifier", "KerasRegressor"]
+__all__ = ["BaseWrapper", "KerasClassifier", "KerasRegressor"]
 
 
 class KerasClassifier(ImageFileInput, KerasWrapper, KerasClassifierBase):
@@ -183,6 +191,104 @@ class KerasClassifier(ImageFileInput, KerasWrapper, KerasClassifierBase):
             meta["n_classes_"] = len(encoder.classes_)
         return meta
 
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs) -> float:
+        """Accuracy, what ``score`` reports (override to change it).
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True labels.
+        y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted labels.
+        **kwargs : dict
+            ``sample_weight`` and routed ``score__*`` parameters.
+
+        Returns
+        -------
+        score : float
+            The accuracy.
+        """
+        return accuracy_score(y_true, y_pred, **kwargs)
+
+    def partial_fit(self, X, y, classes=None, sample_weight=None, **kwargs):
+        """Train for one epoch, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target labels.
+        classes : array-like of shape (n_classes,), default=None
+            All classes that ``y`` can take across calls. Required on the
+            first call when a batch may not show every class.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs : dict
+            Arguments of ``keras.Model.fit`` for this call (not ``epochs``).
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch further.
+        """
+        self._partial_fit_call(X, y, sample_weight, kwargs, classes=classes)
+        return self
+
+    def _fit(self, X, y, sample_weight, *, partial, classes=None):
+        if partial and classes is not None and _is_fitted(self):
+            return super().partial_fit(X, y, classes, sample_weight)
+        return super()._fit(X, y, sample_weight, partial=partial, classes=classes)
+
+    def predict_proba(self, X, **kwargs) -> np.ndarray:
+        """Class probabilities for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        **kwargs : dict
+            Arguments of ``keras.Model.predict`` for this call.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, in the order of ``classes_``.
+        """
+        with self._calling("predict", kwargs):
+            raw = self._predict_network(X)
+        encoder = self.target_encoder_
+        if hasattr(encoder, "to_proba"):
+            return encoder.to_proba(raw)
+        return encoder.inverse_transform(raw, return_proba=True)
+
+    def predict(self, X, **kwargs) -> np.ndarray:
+        """Predict class labels for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        **kwargs : dict
+            Arguments of ``keras.Model.predict`` for this call.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted labels, of the type of the labels seen in ``fit``.
+        """
+        encoder = self.target_encoder_ if _is_fitted(self) else None
+        if encoder is None or hasattr(encoder, "to_proba"):
+            return (
+                super().predict(X)
+                if not kwargs
+                else encoder.inverse_transform(self.predict_proba(X, **kwargs))
+            )
+        with self._calling("predict", kwargs):
+            raw = self._predict_network(X)
+        return encoder.inverse_transform(raw)
+
     def _default_loss(self, meta, net) -> str:
         units = _routing.output_units(net)
         if meta.get("target_type_") == "multilabel-indicator":
@@ -282,5 +388,161 @@ class KerasRegressor(KerasWrapper, KerasRegressorBase):
             "target_type_": "continuous-multioutput" if multi else "continuous",
         }
 
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs) -> float:
+        """R², what ``score`` reports (override to change it).
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+        y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions.
+        **kwargs : dict
+            ``sample_weight`` and routed ``score__*`` parameters.
+
+        Returns
+        -------
+        score : float
+            The coefficient of determination.
+        """
+        return r2_score(y_true, y_pred, **kwargs)
+
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train for one epoch, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs : dict
+            Arguments of ``keras.Model.fit`` for this call (not ``epochs``).
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch further.
+        """
+        self._partial_fit_call(X, y, sample_weight, kwargs)
+        return self
+
+    def predict(self, X, **kwargs) -> np.ndarray:
+        """Predict targets for ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        **kwargs : dict
+            Arguments of ``keras.Model.predict`` for this call.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions, in the units of the ``y`` seen in ``fit``.
+        """
+        with self._calling("predict", kwargs):
+            return super().predict(X)
+
     def _default_loss(self, meta, net) -> str:
         return "mean_squared_error"
+
+
+class BaseWrapper(KerasWrapper, BaseKerasEstimator):
+    """A wrapper that returns the network's own outputs (scikeras' ``BaseWrapper``).
+
+    Neither a classifier nor a regressor: ``predict`` returns what the
+    network outputs, through ``target_encoder`` (by default unchanged), and
+    ``score`` calls ``scorer``, which a subclass provides. Use it as a base
+    for your own kind of estimator; :class:`KerasClassifier` and
+    :class:`KerasRegressor` share its parameters and steps.
+
+    Parameters
+    ----------
+    model : callable or keras.Model, default=None
+        The build function (or network), as for :class:`KerasClassifier`.
+    **kwargs : dict
+        Every other parameter of :class:`KerasRegressor`.
+
+    Examples
+    --------
+    >>> from skdl.wrappers import BaseWrapper
+    >>> BaseWrapper(model=None, epochs=2).get_params()["epochs"]
+    2
+    """
+
+    @property
+    def target_encoder(self):
+        """A new, unfitted transformer for ``y`` (by default: unchanged)."""
+        return FunctionTransformer()
+
+    def _new_target_encoder(self):
+        return self.target_encoder
+
+    def _default_loss(self, meta, net):
+        return None
+
+    @staticmethod
+    def scorer(y_true, y_pred, **kwargs) -> float:
+        """The score ``score`` reports; a subclass provides it.
+
+        Parameters
+        ----------
+        y_true : array-like
+            True targets.
+        y_pred : array-like
+            Predictions.
+        **kwargs : dict
+            ``sample_weight`` and routed ``score__*`` parameters.
+
+        Returns
+        -------
+        score : float
+            The score.
+        """
+        raise NotImplementedError("BaseWrapper has no scorer; override `scorer`.")
+
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train for one epoch, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs : dict
+            Arguments of ``keras.Model.fit`` for this call (not ``epochs``).
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch further.
+        """
+        self._partial_fit_call(X, y, sample_weight, kwargs)
+        return self
+
+    def predict(self, X, **kwargs):
+        """The network's outputs for ``X``, through ``target_encoder_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Samples.
+        **kwargs : dict
+            Arguments of ``keras.Model.predict`` for this call.
+
+        Returns
+        -------
+        y : ndarray
+            Predictions.
+        """
+        with self._calling("predict", kwargs):
+            raw = self._predict_network(X)
+        return self.target_encoder_.inverse_transform(raw)

@@ -227,3 +227,16 @@ class KerasRegressorTargetEncoder(RegressorTargetEncoder):
 
     def __init__(self, standardize=False):
         super().__init__(standardize=standardize)
+
+    def inverse_transform(self, raw):
+        """Network outputs in the shape of ``y``, in the network's float type.
+
+        As in scikeras, a float32 network gives float32 predictions for one
+        target; several targets come as float64, as scikit-learn requires.
+        """
+        dtype = np.asarray(raw).dtype
+        out = super().inverse_transform(raw)
+        # scikit-learn asks several targets to come as float64.
+        if dtype.kind != "f" or out.ndim > 1:
+            return out
+        return out.astype(dtype, copy=False)

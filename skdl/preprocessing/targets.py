@@ -126,7 +126,8 @@ class ClassifierTargetEncoder(TransformerMixin, BaseEstimator):
         unknown = np.setdiff1d(np.unique(y), self.classes_)
         if unknown.size:
             raise ValueError(
-                f"`y` has labels {unknown.tolist()} that were not seen when the "
+                f"Found unknown categories {unknown.tolist()} in `y`: labels "
+                "that were not seen when the "
                 f"estimator was first fitted (classes_={self.classes_.tolist()})."
                 " Refit without warm_start, or pass all classes on the first "
                 "partial_fit call."

@@ -77,7 +77,7 @@ def test_set_params_rejects_unknown_name_with_a_hint():
         ({"model__unit": 3}, "Did you mean 'model__units'"),
         ({"unit": 3}, "Did you mean 'model__units'"),
         ({"fit__epoch": 3}, "Did you mean 'epochs'"),
-        ({"predict__verbose": 1}, "predict__batch_size"),
+        ({"predict__batchsize": 1}, "predict__batch_size"),
         ({"compile__jit": True}, "compile__jit_compile"),
     ],
 )
@@ -229,7 +229,7 @@ def test_loss_of_a_self_compiled_model_is_kept(data3):
 
     clf = KerasClassifier(compiled, epochs=1).fit(X, y)
     assert clf.target_encoder_.encoding_ == "onehot"
-    with pytest.raises(ValueError, match="compiled the model with loss"):
+    with pytest.raises(ValueError, match="but model compiled with loss"):
         KerasClassifier(compiled, loss="sparse_categorical_crossentropy").fit(X, y)
 
 
