@@ -11,10 +11,11 @@ from sklearn.utils.validation import check_is_fitted
 from ._docstrings import ATTRIBUTES, PARAMS
 from ._image_input import IMAGE_FILE_PARAMS, ImageFileInput, is_path_array
 from ._mlp_base import _BaseMLP, _ClassifierSteps, dropout_rates
+from ._task_bases import KerasClassifierBase
 from ._training.image_files import ImageFiles
 from ._transfer import BACKBONE_CONSTRAINTS, _BackboneSteps
 from .backend import compile_jit, import_keras
-from .base import KerasClassifierBase, as_float32
+from .base import as_float32
 from .networks.conv import AUGMENTATION_PRESETS
 
 __all__ = ["ConvClassifier"]

@@ -13,8 +13,8 @@ from ._mlp_base import (
     _minibatch_solver,
     _refuse_early_stopping,
 )
+from ._task_bases import KerasClassifierBase, KerasRegressorBase
 from ._transfer import BACKBONE_CONSTRAINTS, _BackboneSteps
-from .base import KerasClassifierBase, KerasRegressorBase
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 

@@ -11,9 +11,10 @@ from sklearn.utils.validation import check_is_fitted
 from . import _sequences as seq
 from ._docstrings import ATTRIBUTES, PARAMS
 from ._mlp_base import _BaseMLP, _ClassifierSteps
+from ._task_bases import KerasClassifierBase, KerasRegressorBase
 from ._training.predict import predict_raw
 from .backend import compile_jit, import_keras
-from .base import KerasClassifierBase, KerasRegressorBase, as_float32
+from .base import as_float32
 from .networks.sequence import CELLS
 
 __all__ = ["SequenceClassifier", "SequenceRegressor"]

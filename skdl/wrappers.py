@@ -20,15 +20,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _routing
 from ._image_input import ImageFileInput
+from ._task_bases import KerasClassifierBase, KerasRegressorBase
 from ._training.data import class_weight_sample_weights
 from ._wrapper_base import KerasWrapper
 from ._wrapper_docs import fill_wrapper
-from .base import (
-    BaseKerasEstimator,
-    KerasClassifierBase,
-    KerasRegressorBase,
-    _is_fitted,
-)
+from .base import BaseKerasEstimator, _is_fitted
 from .preprocessing.keras_targets import (
     KerasClassifierTargetEncoder,
     KerasRegressorTargetEncoder,
