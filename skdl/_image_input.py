@@ -67,6 +67,8 @@ class ImageFileInput:
 
     def _check_X(self, X, *, reset: bool = False):
         if isinstance(X, ImageFiles):  # decoded and scaled batch by batch
+            # The decoded shape is what a build function sees as X_shape_.
+            self.__dict__["_X_shape"] = X.shape
             return X
         return super()._check_X(X, reset=reset)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ._training.image_files import ImageFiles
 from .backend import import_keras
 
 __all__ = [
@@ -90,6 +91,8 @@ def keras_fit_reason(model, X, y, callbacks, extra: dict) -> str | None:
     """Why this fit must go through ``Model.fit`` (``None``: it need not)."""
     if extra:
         return f"Model.fit arguments {sorted(extra)} were routed to it"
+    if isinstance(X, ImageFiles):  # skdl's own streaming engine takes them
+        return None
     if not (plain_array(X) and plain_array(y)):
         return "the data are not one dense array (sparse, or several inputs)"
     if not _single_io(model):

@@ -24,6 +24,7 @@ from . import _routing, _wrapper_keras
 from ._routing import routed
 from ._training.loop import EngineChoice
 from ._training.predict import PREDICT_CHUNK, predict_raw
+from ._weights import check_sample_weight
 from .backend import import_keras
 from .base import _numeric_input, as_float32
 
@@ -197,6 +198,8 @@ class WrapperSteps:
         score : float
             Accuracy for a classifier, R² for a regressor.
         """
+        if sample_weight is not None:
+            sample_weight = check_sample_weight(sample_weight, X)
         kwargs = routed(self.get_params(deep=False), "score")
         return float(
             self.scorer(y, self.predict(X), sample_weight=sample_weight, **kwargs)
@@ -217,7 +220,8 @@ class WrapperSteps:
         if sample_weight is not None and not np.any(np.asarray(sample_weight)):
             raise ValueError(
                 "No training samples had any weight; only zeros were passed in "
-                "sample_weight. Pass positive weights for the rows to learn from."
+                "sample_weight. Sample weights must contain at least one non-zero "
+                "number: pass positive weights for the rows to learn from."
             )
         self._refit_features = not reuse
         self._seen = seen

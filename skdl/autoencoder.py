@@ -274,6 +274,13 @@ class AutoencoderTransformer(
         self._n_features_out = int(self.n_components)
 
     # -- transform -----------------------------------------------------------
+    def _validate_data_kwargs(self) -> dict:
+        # ``X`` is also the target: sparse input is refused with sklearn's
+        # message rather than densified (the MLPs densify their features only).
+        kwargs = super()._validate_data_kwargs()
+        kwargs.pop("accept_sparse", None)
+        return kwargs
+
     def _validated(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
         with _numeric_input():

@@ -87,7 +87,7 @@ class MLPClassifier(_BackboneSteps, _ClassifierSteps, _BaseMLP, KerasClassifierB
     >>> from skdl import MLPClassifier
     >>> X, y = load_breast_cancer(return_X_y=True)
     >>> clf = make_pipeline(
-    ...     StandardScaler(), MLPClassifier((16,), max_iter=20, random_state=0)
+    ...     StandardScaler(), MLPClassifier((16,), max_iter=50, random_state=0)
     ... ).fit(X, y)
     >>> clf.predict_proba(X[:2]).shape
     (2, 2)

@@ -337,8 +337,10 @@ def _embed_network(scope, operator, container, est) -> str:
     from onnx import numpy_helper
 
     shape = _network_input_shape(est)
+    dtype = _network_dtype(est)
     graph = onnx.compose.add_prefix(
-        _keras_onnx(est.model_, shape), scope.get_unique_variable_name("net") + "_"
+        _keras_onnx(est.model_, shape, dtype),
+        scope.get_unique_variable_name("net") + "_",
     ).graph
     source = operator.inputs[0].full_name
     if operator.inputs[0].type.shape[1:] != list(shape):
@@ -346,7 +348,12 @@ def _embed_network(scope, operator, container, est) -> str:
         reshaped = scope.get_unique_variable_name("reshaped")
         container.add_node("Reshape", [source, target], [reshaped])
         source = reshaped
-    container.add_node("Identity", [source], [graph.input[0].name])
+    if dtype == "float64":
+        # A network trained on float64 input computes in float64: the graph
+        # still takes float32 features and gives float32 outputs around it.
+        container.add_node("Cast", [source], [graph.input[0].name], to=11)  # DOUBLE
+    else:
+        container.add_node("Identity", [source], [graph.input[0].name])
     for init in graph.initializer:
         tensor = numpy_helper.from_array(numpy_helper.to_array(init), init.name)
         container.add_initializer(init.name, init.data_type, list(init.dims), tensor)
@@ -360,10 +367,21 @@ def _embed_network(scope, operator, container, est) -> str:
             name=node.name or None,
             **attrs,
         )
-    return graph.output[0].name
+    output = graph.output[0].name
+    if dtype == "float64":
+        narrow = scope.get_unique_variable_name("net_float32")
+        container.add_node("Cast", [output], [narrow], to=1)  # FLOAT
+        output = narrow
+    return output
 
 
-def _keras_onnx(model, shape: tuple[int, ...]):
+def _network_dtype(est) -> str:
+    """The float dtype the network computes in: 'float32' or 'float64'."""
+    float_dtype = getattr(est, "_float_dtype", None)
+    return (float_dtype() if callable(float_dtype) else None) or "float32"
+
+
+def _keras_onnx(model, shape: tuple[int, ...], dtype: str = "float32"):
     """The Keras network alone as an ONNX model, through Keras' export."""
     import onnx
 
@@ -371,7 +389,7 @@ def _keras_onnx(model, shape: tuple[int, ...]):
 
     keras = import_keras()
     _check_exporter(keras.backend.backend())
-    spec = keras.InputSpec(shape=(None, *shape), dtype="float32", name="inputs")
+    spec = keras.InputSpec(shape=(None, *shape), dtype=dtype, name="inputs")
     with tempfile.TemporaryDirectory(prefix="skdl-onnx-") as tmp:
         out = Path(tmp) / "network.onnx"
         with warnings.catch_warnings(), contextlib.redirect_stdout(None):

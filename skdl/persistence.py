@@ -117,7 +117,7 @@ def save(
 
     names = sorted({exclude} if isinstance(exclude, str) else set(exclude))
     obj = _without(estimator, names)
-    if "_skl_callbacks" in vars(obj):
+    if "_skl_callbacks" in getattr(obj, "__dict__", {}):
         # scikit-learn's callbacks (``set_callbacks``) watch fits; they are
         # not part of the model and stay out of the file.
         obj = _without(obj, ["_skl_callbacks"])

@@ -88,7 +88,8 @@ def classification():
         ({"batch_size": 16}, PREDICT_CHUNK),
         ({}, PREDICT_CHUNK),
         ({"batch_size": 16, "validation_batch_size": 5}, 5),
-        ({"validation_batch_size": -1}, None),
+        # -1: every row in one call (the size becomes the data's 80 rows).
+        ({"validation_batch_size": -1}, 80),
         ({"validation_batch_size": 5, "fit__validation_batch_size": 3}, 3),
     ],
 )
