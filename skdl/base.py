@@ -498,8 +498,10 @@ def _epochs_in(history: dict[str, list]) -> int:
 
 def _check_finite_weights(model) -> None:
     """Refuse a network whose training produced NaN or infinite weights."""
+    ops = import_keras().ops
     for variable in model.trainable_variables:
-        if not np.isfinite(np.asarray(variable.numpy())).all():
+        # Checked by the backend (Variable.numpy() warns under NumPy 2 on JAX).
+        if not bool(ops.convert_to_numpy(ops.all(ops.isfinite(variable.value)))):
             raise ValueError(
                 "Solver produced non-finite parameter weights. The input data "
                 "may contain large values and need to be preprocessed (e.g. "
