@@ -98,6 +98,29 @@ class KerasWrapper(WrapperSteps):
         vars(self).update(kwargs)
 
     # -- parameters: named ones plus every routed one ---------------------------
+    def partial_fit(self, X, y, sample_weight=None, **kwargs):
+        """Train for one epoch, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, ...)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+        **kwargs : dict
+            Arguments of ``keras.Model.fit`` for this call (not ``epochs``).
+
+        Returns
+        -------
+        self : object
+            The estimator, trained one epoch further.
+        """
+        # KerasClassifier overrides this to take ``classes`` too.
+        self._partial_fit_call(X, y, sample_weight, kwargs)
+        return self
+
     def _routed_params(self) -> dict[str, Any]:
         """Parameters given through ``**kwargs`` (routed or build-function)."""
         named = set(self._get_param_names())

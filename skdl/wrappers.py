@@ -404,28 +404,6 @@ class KerasRegressor(KerasWrapper, KerasRegressorBase):
         """
         return r2_score(y_true, y_pred, **kwargs)
 
-    def partial_fit(self, X, y, sample_weight=None, **kwargs):
-        """Train for one epoch, continuing from the current weights.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights.
-        **kwargs : dict
-            Arguments of ``keras.Model.fit`` for this call (not ``epochs``).
-
-        Returns
-        -------
-        self : object
-            The estimator, trained one epoch further.
-        """
-        self._partial_fit_call(X, y, sample_weight, kwargs)
-        return self
-
     def predict(self, X, **kwargs) -> np.ndarray:
         """Predict targets for ``X``.
 
@@ -501,28 +479,6 @@ class BaseWrapper(KerasWrapper, BaseKerasEstimator):
             The score.
         """
         raise NotImplementedError("BaseWrapper has no scorer; override `scorer`.")
-
-    def partial_fit(self, X, y, sample_weight=None, **kwargs):
-        """Train for one epoch, continuing from the current weights.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, ...)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights.
-        **kwargs : dict
-            Arguments of ``keras.Model.fit`` for this call (not ``epochs``).
-
-        Returns
-        -------
-        self : object
-            The estimator, trained one epoch further.
-        """
-        self._partial_fit_call(X, y, sample_weight, kwargs)
-        return self
 
     def predict(self, X, **kwargs):
         """The network's outputs for ``X``, through ``target_encoder_``.
