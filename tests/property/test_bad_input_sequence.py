@@ -150,7 +150,7 @@ def test_an_empty_text_is_rejected(texts, blank, row, where):
 
 
 def test_a_2d_array_of_texts_is_rejected(texts):
-    est, X_ref, y = texts
+    est, X_ref, _ = texts
     X = np.array([["a b", "c"], ["d", "e f"]])
     with rejected(est, X_ref, match=r"got a 2-D array of shape \(2, 2\)"):
         est.predict(X)
