@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 __all__ = ["check_known_labels"]
 
 
 def check_known_labels(estimator, y) -> None:
-    """Refuse labels in ``y`` that ``estimator`` never saw in ``fit``.
+    """Refuse text labels in ``y`` that ``estimator`` never saw in ``fit``.
 
     A label outside ``classes_`` can never be predicted, so scoring it
-    would quietly count those rows as wrong: usually the sign of a label
-    spelt differently (``'Yes'`` for ``'yes'``, ``'1'`` for ``1``).
-    Multilabel indicator targets (two or more columns) are not labels and
-    pass.
+    would quietly count those rows as wrong. A text label, or a label of
+    another type than the classes (``'1'`` for ``1``), is usually spelt
+    differently (``'Yes'`` for ``'yes'``): refused. Numeric labels of
+    numeric classes are scored as scikit-learn scores them (those rows
+    count as wrong): a class too rare to be in every training fold of a
+    cross-validation is one, not a mistake. Multilabel indicator targets
+    (two or more columns) are not labels and pass.
 
     Raises
     ------
@@ -32,7 +37,7 @@ def check_known_labels(estimator, y) -> None:
     known = np.asarray(classes).tolist()
     known_set = set(known)
     unseen = [v for v in dict.fromkeys(y.tolist()) if v not in known_set]
-    if not unseen:
+    if not unseen or (_numeric(unseen) and _numeric(known)):
         return
     unseen_set = set(unseen)
     n_rows = sum(v in unseen_set for v in y.tolist())
@@ -44,3 +49,7 @@ def check_known_labels(estimator, y) -> None:
         "predicted: map those labels to known classes (check their spelling "
         "and type), or score without those rows."
     )
+
+
+def _numeric(labels) -> bool:
+    return all(isinstance(v, numbers.Number) for v in labels)

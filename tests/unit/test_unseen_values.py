@@ -96,3 +96,16 @@ def test_labels_of_another_type_are_named_too():
     y = np.where(labels == "stays", 0, 1)
     with pytest.raises(ValueError, match=r"never saw in fit: \[(0, 1|1, 0)\]"):
         est.score(X, y)
+
+
+def test_numeric_labels_unseen_in_training_are_scored_as_sklearn_does():
+    # A class too rare to be in every training fold: scored, counted wrong.
+    est, X, y = tiny_problem("MLPClassifier")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X, y)
+    y_test = np.asarray(y).copy()
+    y_test[:5] = 7
+    expected = np.mean(est.predict(X) == y_test)
+    assert est.score(X, y_test) == pytest.approx(expected)
+    assert expected < est.score(X, y)
