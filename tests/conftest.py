@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 import random
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# JAX runs keep their compiled programs out of the user's cache folder.
+os.environ.setdefault(
+    "SKDL_JAX_CACHE_DIR", os.path.join(tempfile.gettempdir(), "skdl-tests-jax-cache")
+)
 
 # The real tutorial datasets live beside the checkout (never committed);
 # SKDL_SHARED_DATA points elsewhere (a checkout in another place).
