@@ -13,6 +13,7 @@ WORKLOADS = (
     "predict",
     "grid",
     "import",
+    "fresh",
     "memory",
     "sequence",
     "lbfgs",
@@ -54,6 +55,8 @@ def build(name: str, *, quick: bool) -> list[w.Workload]:
         return [w.grid_workload(datasets.pima(), spec, quick)]
     if name == "lbfgs":
         return w.lbfgs_workloads(quick)
+    if name == "fresh":
+        return [w.fresh_workload(epochs)]
     if name == "import":
         return [w.import_workload()]
     if name == "memory":

@@ -81,10 +81,15 @@ def summarize(workload, samples: dict[str, list[dict]]) -> list[dict]:
                 "accuracy": float(np.median(acc)) if acc else None,
             }
         )
-        losses = [s["loss"] for s in runs if s.get("loss") is not None]
-        if losses:
-            rows[-1]["loss"] = float(np.median(losses))
+        for key in EXTRA_COLUMNS:
+            values = [s[key] for s in runs if s.get(key) is not None]
+            if values:
+                rows[-1][key] = float(np.median(values))
     return rows
+
+
+# Further per-run figures some workloads report, shown as columns (medians).
+EXTRA_COLUMNS = {"import_s": "import (s)", "fit_s": "fit (s)", "loss": "loss"}
 
 
 def table(workload, rows: list[dict]) -> str:
@@ -97,9 +102,9 @@ def table(workload, rows: list[dict]) -> str:
         " | accuracy |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    with_loss = any("loss" in r for r in rows)
-    if with_loss:
-        lines[2] += " loss |"
+    extra = [k for k in EXTRA_COLUMNS if any(k in r for r in rows)]
+    for key in extra:
+        lines[2] += f" {EXTRA_COLUMNS[key]} |"
         lines[3] += "---:|"
     for r in rows:
         acc = "" if r["accuracy"] is None else f"{r['accuracy']:.3f}"
@@ -108,8 +113,9 @@ def table(workload, rows: list[dict]) -> str:
             f"{_ratio(r['vs_reference'])} | {_ratio(r['vs_sklearn'])} | "
             f"{acc} |"
         )
-        if with_loss:
-            line += f" {r['loss']:.6g} |" if "loss" in r else " |"
+        for key in extra:
+            fmt = ".6g" if key == "loss" else ".3g"
+            line += f" {r[key]:{fmt}} |" if key in r else " |"
         lines.append(line)
     if workload.notes:
         lines += ["", workload.notes]

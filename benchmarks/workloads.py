@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -259,15 +260,53 @@ def grid_workload(d, spec: NetSpec, quick: bool) -> Workload:
 
 
 # -- import time and memory (fresh processes) -----------------------------------
-def _python(code: str) -> str:
+def _python(code: str, env: dict | None = None) -> str:
     done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         check=True,
     )
     return done.stdout.strip().splitlines()[-1]
+
+
+def fresh_workload(epochs: int) -> Workload:
+    """The Pima-style fit as a whole ``python -c`` run per tool."""
+    import os
+
+    cache = tempfile.mkdtemp(prefix="skdl-jax-cache-")
+    tools = {
+        "skdl": {},
+        "skdl-jax": {"KERAS_BACKEND": "jax", "SKDL_JAX_CACHE_DIR": cache},
+        "skdl-jax (no cache)": {"KERAS_BACKEND": "jax", "SKDL_JAX_CACHE": "0"},
+        "keras": {},
+        "sklearn": {},
+    }
+
+    def variant(name: str, env: dict) -> Variant:
+        tool = name.split(" ")[0].split("-")[0]
+        code = f"from benchmarks.fresh import main; main({tool!r}, epochs={epochs})"
+
+        def run() -> dict:
+            seconds, out = _timed(lambda: _python(code, {**os.environ, **env}))
+            return {"value": seconds, **json.loads(out)}
+
+        return Variant(name, run)
+
+    notes = (
+        "value: the whole process (interpreter, imports, data, one fit); "
+        "import_s: the tool's imports (skdl: with Keras and its backend); "
+        "fit_s: the fit. skdl-jax keeps JAX's compilation cache in a folder "
+        "new to this run: its first repeat compiles, later ones load."
+    )
+    return Workload(
+        "fresh",
+        f"Pima-style fit in a fresh process, 12-8-1, batch 10, {epochs} epochs",
+        [variant(n, e) for n, e in tools.items()],
+        notes=notes,
+    )
 
 
 def import_workload() -> Workload:

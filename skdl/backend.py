@@ -54,10 +54,13 @@ def import_keras() -> Any:
             import keras
 
             if keras.backend.backend() != "tensorflow":
-                # Keras imports TensorFlow, when installed, on any backend
-                # (its serialization checks for TensorFlow types), and the
-                # import logs to stderr: do it now, while silenced.
+                # Keras imports TensorFlow, when installed, on any backend:
+                # the first serialization of a Keras object (every fit
+                # reads its network's configuration) checks for TensorFlow
+                # types. The import logs to stderr: do it now, silenced.
                 _import_if_installed("tensorflow")
+            if keras.backend.backend() == "jax":
+                _jax_compilation_cache()
             else:
                 import tensorflow as tf
 
@@ -67,6 +70,45 @@ def import_keras() -> Any:
                 _tf_memory_growth(tf)
         _KERAS = keras
     return _KERAS
+
+
+def jax_cache_dir() -> str | None:
+    """The folder of JAX's persistent compilation cache skdl turns on.
+
+    ``SKDL_JAX_CACHE_DIR``, else ``skdl/jax`` in the user's cache folder
+    (``XDG_CACHE_HOME``, else ``~/.cache``); ``None`` when
+    ``SKDL_JAX_CACHE=0`` opts out.
+    """
+    if os.environ.get("SKDL_JAX_CACHE", "1") == "0":
+        return None
+    if os.environ.get("SKDL_JAX_CACHE_DIR"):
+        return os.environ["SKDL_JAX_CACHE_DIR"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cache"
+    )
+    return os.path.join(base, "skdl", "jax")
+
+
+def _jax_compilation_cache() -> None:
+    """Keep compiled XLA programs across processes (JAX backend).
+
+    A later process that trains the same network on data of the same
+    shape loads the compiled epoch instead of compiling it again. A cache
+    folder the user configured for JAX (``JAX_COMPILATION_CACHE_DIR`` or
+    ``jax.config``) is left as it is; ``SKDL_JAX_CACHE=0`` turns this off.
+    """
+    import jax
+
+    path = jax_cache_dir()
+    if path is None or jax.config.jax_compilation_cache_dir:
+        return
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        return  # an unwritable home: compile in every process, as before
+    jax.config.update("jax_compilation_cache_dir", path)
+    # skdl's epoch programs compile in 0.2-2 s: below JAX's default floor.
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
 
 
 def _import_if_installed(name: str) -> None:

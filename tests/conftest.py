@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,10 @@ import pytest
 from packaging.version import Version
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# JAX runs keep their compiled programs out of the user's cache folder.
+os.environ.setdefault(
+    "SKDL_JAX_CACHE_DIR", os.path.join(tempfile.gettempdir(), "skdl-tests-jax-cache")
+)
 
 # The real tutorial datasets live beside the checkout (never committed);
 # SKDL_SHARED_DATA points elsewhere (a checkout in another place).

@@ -34,6 +34,7 @@ __all__ = [
     "refused_downloads",
     "set_global_seed_state",
     "sgd_momentum_slot",
+    "supports_xla",
     "track_loss",
 ]
 
@@ -82,6 +83,17 @@ def build_for_tracing(model, data_batch) -> None:
 def build_on_batch(model, data_batch) -> None:
     """Build the model, its compiled loss and metrics on a sample batch (JAX)."""
     model._symbolic_build(data_batch=data_batch)
+
+
+def supports_xla(model) -> bool:
+    """Whether Keras would let ``model`` train under XLA.
+
+    Every layer, nested ones included, says ``supports_jit``, and
+    TensorFlow's op determinism is off (XLA does not honour it).
+    """
+    from keras.src.trainers.trainer import model_supports_jit
+
+    return bool(model_supports_jit(model))
 
 
 # -- optimizer slots ------------------------------------------------------------------

@@ -186,18 +186,22 @@ def train(
             run_epoch = KerasEpoch(model, data, plan.batch_size, plan.callbacks)
         return _run(model, data, plan, run_epoch, sync=None), choice
     with twins.borrowed_trainer(model) as net:
-        where = "a pooled twin" if net is not model else "the network itself"
-        choice = EngineChoice(choice.engine, f"{choice.reason}, on {where}")
-        logger.debug("Training with the compiled engine: %s.", choice.reason)
         sync = None
         if net is not model and plan.score_fn is not None:
             # The score function predicts with the estimator's network.
             def sync() -> None:
                 twins.copy_weights(net, model)
 
-        epoch_class = JaxEpoch if backend_name() == "jax" else TfEpoch
-        run_epoch = epoch_class(net, data, plan.batch_size)
-        return _run(net, data, plan, run_epoch, sync), choice
+        if backend_name() == "jax":
+            run_epoch = JaxEpoch(net, data, plan.batch_size)
+        else:
+            run_epoch = TfEpoch(net, data, plan.batch_size, plan.epochs)
+        history = _run(net, data, plan, run_epoch, sync)
+        where = "a pooled twin" if net is not model else "the network itself"
+        path = f" ({run_epoch.path})" if hasattr(run_epoch, "path") else ""
+        choice = EngineChoice(choice.engine, f"{choice.reason}{path}, on {where}")
+        logger.debug("Trained with the compiled engine: %s.", choice.reason)
+        return history, choice
 
 
 def _run(model, data: TrainingData, plan: TrainingPlan, run_epoch, sync):

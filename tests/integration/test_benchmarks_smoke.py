@@ -83,3 +83,32 @@ def test_quick_lbfgs_run_compares_loss_with_sklearn(tmp_path):
         assert set(rows) == {"skdl", "skdl-first-fit", "sklearn"}
         for row in rows.values():
             assert row["median"] > 0 and row["loss"] > 0
+
+
+def test_quick_fresh_process_run_times_imports_apart(tmp_path):
+    out = tmp_path / "fresh.json"
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    command = [sys.executable, "-m", "benchmarks", "--quick", "--only", "fresh"]
+    done = subprocess.run(
+        [*command, "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "| import (s) | fit (s) |" in done.stdout
+    rows = json.loads(out.read_text())["workloads"]["fresh"]["rows"]
+    assert {r["variant"] for r in rows} == {
+        "skdl",
+        "skdl-jax",
+        "skdl-jax (no cache)",
+        "keras",
+        "sklearn",
+    }
+    for row in rows:
+        # The whole process includes its imports and its fit.
+        assert 0 < row["import_s"] and 0 < row["fit_s"]
+        assert row["median"] > row["import_s"] + row["fit_s"]
+        assert 0 <= row["accuracy"] <= 1
