@@ -352,7 +352,9 @@ class KerasWrapper(WrapperSteps):
             net.compile(**self._compile_arguments(default))
         else:
             self._check_compiled(net, default)
-        _check_has_loss(net.loss)
+        # As in scikeras, a network only initialized (never trained) may
+        # have no loss.
+        _check_has_loss(net.loss, training=not self.__dict__.get("_initialize_only"))
         return net
 
     def _compile_arguments(self, default_loss) -> dict[str, Any]:
@@ -475,9 +477,12 @@ def _structured_outputs(net) -> bool:
         return False
 
 
-def _check_has_loss(loss) -> None:
+def _check_has_loss(loss, training: bool = True) -> None:
     """Refuse a network left without a loss (scikeras' errors)."""
-    if loss is None or (isinstance(loss, list | tuple | dict) and not loss):
+    empty = loss is None or (isinstance(loss, list | tuple | dict) and not loss)
+    if empty and not training:
+        return
+    if empty:
         raise ValueError(
             "No loss to train with: loss=None, the model was not compiled "
             "with a loss, and skdl picks one only for a network with a single "

@@ -26,7 +26,7 @@ from ._training.predict import PREDICT_CHUNK, predict_raw
 from ._weights import check_sample_weight
 from ._wrapper_keras import n_rows
 from ._wrapper_persist import WrapperPersistence
-from .base import _numeric_input, as_float32
+from .base import _is_fitted, _numeric_input, as_float32
 
 __all__ = ["WrapperSteps"]
 
@@ -92,7 +92,7 @@ class WrapperSteps(WrapperPersistence):
     )
 
     # -- scikeras' public calls -------------------------------------------------
-    def initialize(self, X, y):
+    def initialize(self, X, y=None):
         """Build the network and set the fitted attributes, without training.
 
         Use it to predict with a network that needs no training (a
@@ -103,17 +103,44 @@ class WrapperSteps(WrapperPersistence):
         ----------
         X : array-like of shape (n_samples, ...)
             Samples, as for ``fit`` (they set ``n_features_in_``, ``X_shape_``...).
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
             Targets, as for ``fit`` (they set ``classes_``, ``n_outputs_``...).
+            A classifier needs them; without them a regressor or
+            ``BaseWrapper`` is set up for one target.
 
         Returns
         -------
         self : object
             The estimator, ready to predict.
         """
+        self._build_only(X, y)
+        return self
+
+    def _build_only(self, X, y) -> None:
+        if y is None:
+            if self._is_classifier():
+                raise ValueError(
+                    f"{type(self).__name__}.initialize needs `y`: the classes "
+                    "come from it. Call initialize(X, y)."
+                )
+            y = np.zeros(n_rows(X))  # nothing is trained: y sets no weights
         with self._calling("fit", {}, initialize_only=True):
             self._fit(X, y, None, partial=False)
-        return self
+
+    def _initialize(self, X, y=None):
+        """scikeras' subclassing hook: build without training, return ``(X, y)``.
+
+        A subclass may override it to build more (scikeras' autoencoder
+        example builds encoder and decoder wrappers); ``fit`` then calls it
+        first and trains the network it built.
+        """
+        self._build_only(X, y)  # not initialize(): a subclass may override it
+        return X, y
+
+    def _continues_network(self) -> bool:
+        return super()._continues_network() or bool(
+            self.__dict__.get("_initialized_by_hook")
+        )
 
     @property
     def current_epoch(self) -> int:
@@ -172,7 +199,16 @@ class WrapperSteps(WrapperPersistence):
         self : object
             The fitted estimator.
         """
-        return self._fit_call(X, y, sample_weight, kwargs, partial=False)
+        if type(self)._initialize is WrapperSteps._initialize or (
+            self._continues_network() and _is_fitted(self)
+        ):
+            return self._fit_call(X, y, sample_weight, kwargs, partial=False)
+        X, y = self._initialize(X, y)  # a subclass's own (scikeras style)
+        self._initialized_by_hook = True
+        try:
+            return self._fit_call(X, y, sample_weight, kwargs, partial=False)
+        finally:
+            self.__dict__.pop("_initialized_by_hook", None)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Score of the predictions for ``X`` against ``y`` (see ``scorer``).

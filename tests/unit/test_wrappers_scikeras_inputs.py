@@ -172,3 +172,36 @@ def test_predict_batch_size_all_rows_with_a_list_of_inputs():
     X, y = _rows()
     reg = ListInput(build, epochs=1, predict__batch_size=-1)
     assert reg.fit(X, y.astype(float)).predict(X).shape == (len(X),)
+
+
+# -- scikeras' _initialize hook (its autoencoder example) ------------------------------
+class EncoderDecoder(BaseWrapper):
+    def _keras_build_fn(self, meta):
+        n = meta["n_features_in_"]
+        inp = keras.Input((n,))
+        encoder = keras.Model(inp, keras.layers.Dense(2)(inp))
+        code = keras.Input((2,))
+        decoder = keras.Model(code, keras.layers.Dense(n)(code))
+        self.encoder_ = BaseWrapper(encoder)  # no loss: only initialized
+        outer = keras.Input((n,))
+        return keras.Model(outer, decoder(encoder(outer)))
+
+    def _initialize(self, X, y=None):
+        X, _ = super()._initialize(X, y)
+        self.encoder_.initialize(X)
+        return X, X
+
+    def fit(self, X):
+        return super().fit(X, X)
+
+
+def test_a_subclass_initialize_hook_runs_before_training():
+    X, _ = _rows(60, 4)
+    est = EncoderDecoder(loss="mse", optimizer="adam", epochs=3, random_state=0)
+    est.fit(X)
+    # The encoder wrapper shares the trained layers of the whole network.
+    expected = est.model_.layers[1].predict(X, verbose=0)
+    np.testing.assert_allclose(est.encoder_.predict(X), expected, rtol=1e-6)
+    assert est.current_epoch == 3
+    with pytest.raises(ValueError, match="needs `y`"):
+        KerasClassifier(build_classifier).initialize(X)
