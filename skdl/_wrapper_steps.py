@@ -242,7 +242,8 @@ class WrapperSteps(WrapperPersistence):
             "dtype": [np.float32, np.float64],
             "ensure_min_samples": 1,
             "allow_nd": True,
-            # Sparse X goes to Keras as it is (TensorFlow and JAX take it).
+            # scipy sparse X: densified when small, else left to Model.fit
+            # (see _check_X).
             "accept_sparse": "csr",
         }
 
