@@ -47,12 +47,16 @@ def input_kind(X) -> str:
     if hasattr(X, "iloc") and getattr(X, "ndim", 2) == 1:  # pandas Series
         X = X.to_numpy()
     if isinstance(X, np.ndarray):
-        if X.dtype.kind in "USO" and X.ndim == 1:
-            return "text" if X.dtype.kind in "US" or _has_str(X) else "sequences"
+        if X.dtype.kind in "US":  # tokenize_texts refuses more than 1-D
+            return "text"
+        if X.dtype.kind == "O" and X.ndim == 1:
+            return "text" if _has_str(X) else "sequences"
         return "sequences" if X.ndim == 3 else "table"
     if hasattr(X, "shape"):  # DataFrames, sparse matrices: sklearn checks them
         return "table"
     if isinstance(X, list | tuple):
+        if not X:  # refused by to_sequences, which says "0 samples"
+            return "sequences"
         if _has_str(X):
             return "text"
         # Rows of one length are a table, as for any sklearn estimator.
@@ -121,7 +125,11 @@ def index_texts(
 def to_sequences(X, name: str) -> list[np.ndarray]:
     """Each sample of ``X`` as a float64 array of shape ``(steps, features)``."""
     if isinstance(X, np.ndarray) and X.ndim == 3 and X.dtype.kind in "biuf":
-        return list(X.astype(np.float64, copy=False))
+        X = X.astype(np.float64, copy=False)
+        not_finite = ~np.isfinite(X).all(axis=(1, 2))
+        if not_finite.any():
+            raise _not_finite(int(np.flatnonzero(not_finite)[0]))
+        return list(X)
     out = []
     for i, seq in enumerate(X):
         try:
@@ -140,9 +148,7 @@ def to_sequences(X, name: str) -> list[np.ndarray]:
                 "(n_steps, n_features)."
             )
         if not np.isfinite(arr).all():
-            raise ValueError(
-                f"X[{i}] contains NaN or infinity; fill or drop missing steps first."
-            )
+            raise _not_finite(i)
         out.append(arr)
     if not out:
         raise ValueError(f"X holds no sequences (0 samples); {name} needs at least 1.")
@@ -153,6 +159,12 @@ def to_sequences(X, name: str) -> list[np.ndarray]:
             f"({widths}); every step must hold the same features."
         )
     return out
+
+
+def _not_finite(i: int) -> ValueError:
+    return ValueError(
+        f"X[{i}] contains NaN or infinity; fill or drop missing steps first."
+    )
 
 
 def pad_sequences(seqs: list[np.ndarray], length: int) -> np.ndarray:

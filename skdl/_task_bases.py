@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 
+from ._labels import check_known_labels
 from ._weights import check_sample_weight
 from .base import BaseKerasEstimator, _is_fitted
 
@@ -66,9 +67,16 @@ class KerasClassifierBase(ClassifierMixin, BaseKerasEstimator):
         -------
         score : float
             Weighted fraction of rows predicted right.
+
+        Raises
+        ------
+        ValueError
+            When ``y`` holds a label that is not in ``classes_`` (one never
+            seen in ``fit``): the message names those labels and the classes.
         """
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X)
+        check_known_labels(self, y)
         return super().score(X, y, sample_weight=sample_weight)
 
     def predict_proba(self, X) -> np.ndarray:

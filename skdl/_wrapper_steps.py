@@ -16,10 +16,12 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import is_classifier
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _routing, _wrapper_keras
+from ._labels import check_known_labels
 from ._routing import routed
 from ._training.loop import EngineChoice
 from ._training.predict import PREDICT_CHUNK, predict_raw
@@ -228,9 +230,17 @@ class WrapperSteps(WrapperPersistence):
         -------
         score : float
             Accuracy for a classifier, R² for a regressor.
+
+        Raises
+        ------
+        ValueError
+            For a classifier, when ``y`` holds a label that is not in
+            ``classes_`` (one never seen in ``fit``).
         """
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, X)
+        if is_classifier(self):
+            check_known_labels(self, y)
         kwargs = routed(self.get_params(deep=False), "score")
         return float(
             self.scorer(y, self.predict(X), sample_weight=sample_weight, **kwargs)

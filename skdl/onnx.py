@@ -388,6 +388,7 @@ def _keras_onnx(model, shape: tuple[int, ...], dtype: str = "float32"):
     from .backend import import_keras
 
     keras = import_keras()
+    _check_keras_version(keras.__version__)
     _check_exporter(keras.backend.backend())
     spec = keras.InputSpec(shape=(None, *shape), dtype=dtype, name="inputs")
     with tempfile.TemporaryDirectory(prefix="skdl-onnx-") as tmp:
@@ -404,6 +405,16 @@ def _keras_onnx(model, shape: tuple[int, ...], dtype: str = "float32"):
                 opset_version=TARGET_OPSET[""],
             )
         return onnx.load(out)
+
+
+def _check_keras_version(version: str) -> None:
+    major, minor = (int(v) for v in version.split(".")[:2])
+    if (major, minor) < (3, 12):
+        raise ImportError(
+            f"Exporting the network needs Keras 3.12 or later (the first whose "
+            f"Model.export takes the ONNX opset); found Keras {version}. "
+            "Install the onnx extra (pip install 'skdl[onnx]'), which asks for it."
+        )
 
 
 def _check_exporter(backend: str) -> None:

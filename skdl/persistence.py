@@ -310,7 +310,11 @@ def _load(path: Path, trusted: set[str]) -> Any:
         untrusted = skops.io.get_untrusted_types(data=data)
     except _DAMAGE as exc:
         raise FormatError(f"its schema cannot be read ({_say(exc)}).") from exc
-    refused = sorted(n for n in untrusted if n not in trusted and not _is_skdl_class(n))
+    refused = sorted(
+        n
+        for n in untrusted
+        if n not in trusted and n not in _SKLEARN_SAFE and not _is_skdl_class(n)
+    )
     if refused:
         raise FormatError(
             f"it holds types that are neither skdl's nor trusted: {refused}. "
@@ -374,6 +378,12 @@ def _check_manifest(members: dict[str, bytes]) -> None:
 
 
 # -- names --------------------------------------------------------------------------
+# scikit-learn types that hold only data, which the skops release that
+# supports that scikit-learn does not list as trusted yet: a ColumnTransformer
+# fitted by scikit-learn 1.6 keeps its remainder columns in this list type.
+_SKLEARN_SAFE = frozenset({"sklearn.compose._column_transformer._RemainderColsList"})
+
+
 def _is_skdl_class(name: str) -> bool:
     """Whether ``name`` is a class defined in skdl (imports only skdl modules)."""
     module, _, attr = name.rpartition(".")

@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
 from ._caller import warn_user
 from ._docstrings import PARAMS
+from ._labels import check_known_labels
 from ._sklearn_callbacks import CallbackSupportMixin, inner_fit, with_callbacks
 from ._weights import check_sample_weight
 from .backend import resolve_device
@@ -398,9 +399,15 @@ class ChurnPipeline(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         -------
         score : float
             Weighted fraction of customers predicted right.
+
+        Raises
+        ------
+        ValueError
+            When ``y`` holds a label that is not in ``classes_``.
         """
         if sample_weight is not None:
             sample_weight = check_sample_weight(sample_weight, _as_frame(X))
+        check_known_labels(self, y)
         return super().score(X, y, sample_weight=sample_weight)
 
     def predict(self, X) -> np.ndarray:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Set up ./.venv with the test extra, then lint and run the whole test suite.
 # This is the README's test command and what CI runs. With no arguments it
-# runs the whole suite on TensorFlow, then the engine tests on JAX.
+# runs the whole suite on TensorFlow, then the engine tests on JAX, then the
+# unit tests on the oldest versions pyproject.toml declares
+# (tools/setup_oldest.sh makes ./.venv-oldest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh test
@@ -22,4 +24,9 @@ if [ "$#" -eq 0 ]; then
         tests/unit/test_interrupt.py tests/unit/test_mlp_sklearn_parity.py \
         tests/unit/test_threads.py \
         tests/unit/test_image_files.py::test_paths_train_through_the_streaming_engine
+fi
+# The whole run: the unit tests once more on the oldest supported versions.
+if [ "$#" -eq 0 ]; then
+    bash tools/setup_oldest.sh
+    .venv-oldest/bin/python -m pytest -n 2 -q -p no:cacheprovider tests/unit
 fi

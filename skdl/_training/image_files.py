@@ -209,6 +209,7 @@ def _batches_class():
             self.files, self.y, self.sw = files, y, sample_weight
             self.order, self.batch_size = order, batch_size
             self.peeked: dict[int, tuple] = {}
+            self.error: ValueError | None = None
 
         def __len__(self) -> int:
             return math.ceil(len(self.order) / self.batch_size)
@@ -217,7 +218,11 @@ def _batches_class():
             if i in self.peeked:
                 return self.peeked[i]
             idx = self.order[i * self.batch_size : (i + 1) * self.batch_size]
-            x = self.files[idx].decode(threads=1)
+            try:
+                x = self.files[idx].decode(threads=1)
+            except ValueError as exc:  # a bad file: FileEpoch re-raises it
+                self.error = exc
+                raise
             batch = (x, self.y[idx])
             if self.sw is not None:
                 batch += (self.sw[idx],)
@@ -246,11 +251,18 @@ class FileEpoch:
     def __call__(self, order: np.ndarray, epoch: int) -> dict[str, float]:
         d = self.data
         batches = _batches_class()(d.x, d.y, d.sample_weight, order, self.batch_size)
-        hist = self.model.fit(
-            batches,
-            epochs=epoch + 1,
-            initial_epoch=epoch,
-            verbose=0,
-            callbacks=self.batch_callbacks,
-        )
+        try:
+            hist = self.model.fit(
+                batches,
+                epochs=epoch + 1,
+                initial_epoch=epoch,
+                verbose=0,
+                callbacks=self.batch_callbacks,
+            )
+        except Exception as exc:
+            # Keras (through tf.data on TensorFlow) wraps an error of its
+            # decoding threads in its own; the file's error says what to fix.
+            if batches.error is None:
+                raise
+            raise batches.error from exc
         return logs_to_floats({k: v[-1] for k, v in hist.history.items()})

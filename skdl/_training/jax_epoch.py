@@ -183,6 +183,7 @@ class JaxEpoch:
         )
         state = tuple([v.value for v in group] for group in groups)
         if self.fn is None:
+            compat.prepare_jax_train_step(model)
             args = (state, self.x, self.y, self.sw, self.batch_size)
             self.fn = _epoch_function(self.model, *args)
         order = jnp.asarray(order, dtype="int32")

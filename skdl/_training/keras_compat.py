@@ -29,6 +29,7 @@ __all__ = [
     "compute_loss",
     "global_seed_state",
     "keras_cache_dir",
+    "prepare_jax_train_step",
     "progbar_seen",
     "refused_downloads",
     "set_global_seed_state",
@@ -43,6 +44,19 @@ def call_for_training(model, x) -> Any:
     if model._call_has_training_arg:
         return model(x, training=True)
     return model(x)
+
+
+def prepare_jax_train_step(model) -> None:
+    """Let the JAX backend's stateless ``train_step`` run outside ``fit``.
+
+    Keras before 3.9 ends that step by placing the new state where
+    ``make_train_function`` recorded the variables' shardings, and fails
+    when it was never called; record them as it does. Later Keras neither
+    needs nor has them.
+    """
+    record = getattr(model, "_record_training_state_sharding_spec", None)
+    if record is not None and not hasattr(model, "_trainable_variable_shardings"):
+        record()
 
 
 def compute_loss(model, x, y, y_pred, sample_weight) -> Any:

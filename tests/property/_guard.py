@@ -31,10 +31,15 @@ def _state(est) -> dict:
 def rejected(est, X_ref, error=ValueError, match=None):
     """Expect ``error`` (naming the problem); then check ``est`` is untouched.
 
-    ``est`` must predict ``X_ref`` exactly as before, with the same epochs
-    run, history and set of attributes.
+    ``est`` must predict (or, for a transformer, transform) ``X_ref``
+    exactly as before, with the same epochs run, history and set of
+    attributes.
     """
-    predict = est.predict_proba if hasattr(est, "predict_proba") else est.predict
+    predict = next(
+        getattr(est, name)
+        for name in ("predict_proba", "predict", "transform")
+        if hasattr(est, name)
+    )
     before, state = predict(X_ref), _state(est)
     with pytest.raises(error, match=match):
         yield est

@@ -111,6 +111,27 @@ def test_accumulating_metrics_keeps_metrics_over_batches():
     assert "reset_metrics" not in net.__dict__
 
 
+def test_prepare_jax_train_step_lets_the_stateless_step_run():
+    net = _net()
+    compat.build_on_batch(net, (X[:2], Y[:2], None))
+    before = set(vars(net))
+    compat.prepare_jax_train_step(net)
+    if backend_name() != "jax":  # nothing to record on other backends
+        assert set(vars(net)) == before
+        return
+    state = tuple(
+        [v.value for v in group]
+        for group in (
+            net.trainable_variables,
+            net.non_trainable_variables,
+            net.optimizer.variables,
+            net.metrics_variables,
+        )
+    )
+    logs, new_state = net.train_step(state, (X, Y))
+    assert len(new_state[0]) == len(state[0]) and "loss" in logs
+
+
 def test_progbar_seen_counts_updates():
     bar = keras.utils.Progbar(10, verbose=0)
     bar.update(3)
