@@ -346,12 +346,15 @@ class KerasWrapper(WrapperSteps):
                     f"The build function {name}() returned {type(net).__name__};"
                     " it must return a keras.Model."
                 )
-        default = self._default_loss(meta, net)
+        # A list or dict of outputs wants a loss per output: skdl picks none.
+        default = None if _structured_outputs(net) else self._default_loss(meta, net)
         if not net.compiled:
             net.compile(**self._compile_arguments(default))
         else:
             self._check_compiled(net, default)
-        _check_has_loss(net.loss)
+        # As in scikeras, a network only initialized (never trained) may
+        # have no loss.
+        _check_has_loss(net.loss, training=not self.__dict__.get("_initialize_only"))
         return net
 
     def _compile_arguments(self, default_loss) -> dict[str, Any]:
@@ -466,8 +469,28 @@ class KerasWrapper(WrapperSteps):
         raise NotImplementedError
 
 
-def _check_has_loss(loss) -> None:
-    """Refuse a list or dict of losses that holds no loss at all."""
+def _structured_outputs(net) -> bool:
+    """Whether the network returns a list or dict of outputs."""
+    try:
+        return isinstance(net.output, list | tuple | dict)
+    except (AttributeError, ValueError):  # subclassed, or not built yet
+        return False
+
+
+def _check_has_loss(loss, training: bool = True) -> None:
+    """Refuse a network left without a loss (scikeras' errors)."""
+    empty = loss is None or (isinstance(loss, list | tuple | dict) and not loss)
+    if empty and not training:
+        return
+    if empty:
+        raise ValueError(
+            "No loss to train with: loss=None, the model was not compiled "
+            "with a loss, and skdl picks one only for a network with a single "
+            "output tensor (not a list or dict of outputs, nor for "
+            "BaseWrapper). You must provide a loss: pass `loss=` (one for all "
+            "outputs, or a list/dict with one per output) or compile the "
+            "model in the build function."
+        )
     items = loss.values() if isinstance(loss, dict) else loss
     if isinstance(loss, list | tuple | dict) and not any(
         callable(x) or isinstance(x, str) for x in items

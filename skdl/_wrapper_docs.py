@@ -41,8 +41,10 @@ loss : str, keras.losses.Loss, its class, callable or None, default=None
         compiled with, or picks one from the target and the output width
         (binary cross-entropy for one sigmoid unit, sparse categorical
         cross-entropy for one unit per class, mean squared error for
-        regression). The encoding of ``y`` follows the loss used: one-hot
-        for ``'categorical_crossentropy'``, integer codes for
+        regression); a network returning a list or dict of outputs needs
+        a loss (``ValueError`` otherwise, as in scikeras). The encoding of
+        ``y`` follows the loss used: one-hot for
+        ``'categorical_crossentropy'``, integer codes for
         ``'sparse_categorical_crossentropy'``.""",
     "metrics": """\
 metrics : list, dict, str, keras.metrics.Metric or its class, default=None

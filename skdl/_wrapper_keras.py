@@ -17,14 +17,17 @@ import numpy as np
 
 from ._training.image_files import ImageFiles
 from .backend import import_keras
+from .preprocessing.keras_targets import KerasClassifierTargetEncoder
 
 __all__ = [
     "KERAS_FIT_ARGS",
     "KERAS_PREDICT_ARGS",
     "full_metric_name",
+    "keras_class_weight",
     "keras_fit",
     "keras_fit_reason",
     "keras_predict",
+    "n_rows",
     "plain_array",
     "wants_keras_predict",
 ]
@@ -62,6 +65,15 @@ _PREDICT_HOOKS = (
     "on_predict_batch_begin",
     "on_predict_batch_end",
 )
+
+
+def n_rows(X) -> int:
+    """Rows of ``X``: an array, a sparse matrix, or a list/dict of arrays."""
+    if isinstance(X, dict):
+        X = next(iter(X.values()))
+    elif isinstance(X, list | tuple):
+        X = X[0]
+    return int(X.shape[0])
 
 
 def plain_array(data) -> bool:
@@ -139,9 +151,27 @@ def keras_fit(model, X, y, sw, split, plan, fraction: float, extra: dict):
     elif split is not None:
         args["validation_split"] = fraction
     args.update(extra)
+    if args.get("class_weight") is not None and _single_io(model):
+        args["sample_weight"] = None  # Keras weighs the training rows itself
+    else:  # Keras takes class_weight for one output only: sample_weight has it
+        args.pop("class_weight", None)
     _check_fit_arguments(model, args)
     history = model.fit(x=X, y=y, **args)
     return {k: [float(v) for v in vals] for k, vals in history.history.items()}
+
+
+def keras_class_weight(weights, y, encoder) -> dict[int, float] | None:
+    """``class_weight`` for ``Model.fit``: class index -> weight of its rows.
+
+    ``weights`` are the per-row weights skdl computed from ``class_weight``;
+    Keras indexes classes by the encoded ``y`` (0/1 column, code or one-hot
+    position), which is the class's position in ``encoder.classes_``.
+    ``None`` for an encoder other than skdl's (its codes are its own).
+    """
+    if not isinstance(encoder, KerasClassifierTargetEncoder):
+        return None
+    codes = np.searchsorted(encoder.classes_, np.asarray(y).reshape(len(y)))
+    return {int(c): float(weights[np.argmax(codes == c)]) for c in np.unique(codes)}
 
 
 def _check_fit_arguments(model, args: dict) -> None:
@@ -165,7 +195,7 @@ def keras_predict(model, X, args: dict):
     """Network outputs through ``Model.predict`` (arrays, or a list of them)."""
     args = {"verbose": 0, **args}
     if args.get("batch_size") == -1:
-        args["batch_size"] = X.shape[0]
+        args["batch_size"] = n_rows(X)
     out = model.predict(x=X, **args)
     if isinstance(out, list | tuple):
         return [np.asarray(o) for o in out]

@@ -2,21 +2,21 @@
 
 :class:`WrapperSteps` adapts skdl's shared fit loop to scikeras' calling
 conventions: ``initialize``, ``current_epoch``, keyword arguments for
-Keras at ``fit`` / ``predict`` time, N-dimensional and multi-input
-``X``, target encoders written for scikeras, the consistency checks
-between ``partial_fit`` calls, and pickling networks with custom metrics,
-losses or layers.
+Keras at ``fit`` / ``predict`` time, N-dimensional, sparse and
+multi-input ``X``, target encoders written for scikeras, and the
+consistency checks between ``partial_fit`` calls. Copying and pickling
+are :mod:`skdl._wrapper_persist`'s.
 """
 
 from __future__ import annotations
 
 import contextlib
-import inspect
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from sklearn.base import clone, is_classifier
+import scipy.sparse as sp
+from sklearn.base import is_classifier
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -26,8 +26,9 @@ from ._routing import routed
 from ._training.loop import EngineChoice
 from ._training.predict import PREDICT_CHUNK, predict_raw
 from ._weights import check_sample_weight
-from .backend import import_keras
-from .base import _numeric_input, as_float32
+from ._wrapper_keras import n_rows
+from ._wrapper_persist import WrapperPersistence
+from .base import _is_fitted, _numeric_input, as_float32
 
 __all__ = ["WrapperSteps"]
 
@@ -42,6 +43,10 @@ _META_ATTRIBUTES = (
     "n_outputs_",
     "n_outputs_expected_",
 )
+# Sparse X of up to this many values (64 MB as float32) is densified and
+# trained by skdl's engine; larger, it goes to Model.fit / Model.predict,
+# which densify one batch at a time.
+SPARSE_DENSE_MAX = 2**24
 # Kept from the first fit by partial_fit and warm starts.
 _FIRST_FIT = ("X_dtype_", "y_dtype_", "y_ndim_")
 # What skdl keeps in ``meta_`` for itself; build functions do not see it.
@@ -67,16 +72,7 @@ def _dtype_of(data) -> np.dtype | None:
     return dtype if isinstance(dtype, np.dtype) else None
 
 
-def n_rows(X) -> int:
-    """Rows of ``X``: an array, a sparse matrix, or a list/dict of arrays."""
-    if isinstance(X, dict):
-        X = next(iter(X.values()))
-    elif isinstance(X, list | tuple):
-        X = X[0]
-    return int(X.shape[0])
-
-
-class WrapperSteps:
+class WrapperSteps(WrapperPersistence):
     """Steps of fit and predict in scikeras' conventions (a mixin)."""
 
     # Arguments of keras.Model.fit / predict / compile a user may route, as
@@ -98,7 +94,7 @@ class WrapperSteps:
     )
 
     # -- scikeras' public calls -------------------------------------------------
-    def initialize(self, X, y):
+    def initialize(self, X, y=None):
         """Build the network and set the fitted attributes, without training.
 
         Use it to predict with a network that needs no training (a
@@ -109,17 +105,44 @@ class WrapperSteps:
         ----------
         X : array-like of shape (n_samples, ...)
             Samples, as for ``fit`` (they set ``n_features_in_``, ``X_shape_``...).
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs), default=None
             Targets, as for ``fit`` (they set ``classes_``, ``n_outputs_``...).
+            A classifier needs them; without them a regressor or
+            ``BaseWrapper`` is set up for one target.
 
         Returns
         -------
         self : object
             The estimator, ready to predict.
         """
+        self._build_only(X, y)
+        return self
+
+    def _build_only(self, X, y) -> None:
+        if y is None:
+            if self._is_classifier():
+                raise ValueError(
+                    f"{type(self).__name__}.initialize needs `y`: the classes "
+                    "come from it. Call initialize(X, y)."
+                )
+            y = np.zeros(n_rows(X))  # nothing is trained: y sets no weights
         with self._calling("fit", {}, initialize_only=True):
             self._fit(X, y, None, partial=False)
-        return self
+
+    def _initialize(self, X, y=None):
+        """scikeras' subclassing hook: build without training, return ``(X, y)``.
+
+        A subclass may override it to build more (scikeras' autoencoder
+        example builds encoder and decoder wrappers); ``fit`` then calls it
+        first and trains the network it built.
+        """
+        self._build_only(X, y)  # not initialize(): a subclass may override it
+        return X, y
+
+    def _continues_network(self) -> bool:
+        return super()._continues_network() or bool(
+            self.__dict__.get("_initialized_by_hook")
+        )
 
     @property
     def current_epoch(self) -> int:
@@ -178,7 +201,16 @@ class WrapperSteps:
         self : object
             The fitted estimator.
         """
-        return self._fit_call(X, y, sample_weight, kwargs, partial=False)
+        if type(self)._initialize is WrapperSteps._initialize or (
+            self._continues_network() and _is_fitted(self)
+        ):
+            return self._fit_call(X, y, sample_weight, kwargs, partial=False)
+        X, y = self._initialize(X, y)  # a subclass's own (scikeras style)
+        self._initialized_by_hook = True
+        try:
+            return self._fit_call(X, y, sample_weight, kwargs, partial=False)
+        finally:
+            self.__dict__.pop("_initialized_by_hook", None)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Score of the predictions for ``X`` against ``y`` (see ``scorer``).
@@ -220,6 +252,9 @@ class WrapperSteps:
             "dtype": [np.float32, np.float64],
             "ensure_min_samples": 1,
             "allow_nd": True,
+            # scipy sparse X: densified when small, else left to Model.fit
+            # (see _check_X).
+            "accept_sparse": "csr",
         }
 
     def _fit_steps(self, X, y, sample_weight, partial, reuse, classes):
@@ -237,8 +272,8 @@ class WrapperSteps:
         try:
             return super()._fit_steps(X, y, sample_weight, partial, reuse, classes)
         finally:
-            self.__dict__.pop("_refit_features", None)
-            self.__dict__.pop("_seen", None)
+            for key in ("_refit_features", "_seen", "_keras_class_weight"):
+                self.__dict__.pop(key, None)
 
     def _check_consistent(self, X, seen) -> None:
         """Errors for data unlike what the estimator was fitted on."""
@@ -293,6 +328,11 @@ class WrapperSteps:
             X = self.feature_encoder_.transform(X)
         if isinstance(X, list | tuple | dict):
             return X  # several inputs: Keras takes them as they are
+        if sp.issparse(X):
+            as_float32(X.data)  # refuses values float32 cannot hold
+            if np.prod(X.shape, dtype=float) <= SPARSE_DENSE_MAX:
+                return X.toarray().astype(np.float32)  # skdl's own engine
+            return X.astype(np.float32)  # Model.fit densifies it batch by batch
         X = np.asarray(X)
         # float64 becomes float32, refusing what float32 cannot hold.
         return as_float32(X) if X.dtype == np.float64 else X
@@ -455,6 +495,9 @@ class WrapperSteps:
             history, choice = super()._train_network(model, X, y_enc, sw, split, plan)
         else:
             fraction = float(self._setting("validation_split") or 0.0)
+            class_weight = self.__dict__.get("_keras_class_weight")
+            if class_weight is not None:
+                extra = {"class_weight": class_weight, **extra}
             history = _wrapper_keras.keras_fit(
                 model, X, y_enc, sw, split, plan, fraction, extra
             )
@@ -497,105 +540,7 @@ class WrapperSteps:
             )
         return predict_raw(self.model_, X, size)
 
-    # -- persistence -------------------------------------------------------
-    def __sklearn_clone__(self):
-        # A keras.Model parameter is shared, not deep-copied: fits only read
-        # it (every fit trains a copy), and Keras cannot deep-copy a compiled
-        # model whose optimizer has not been built yet. Keras losses, metrics
-        # and optimizers are copied from their config: Keras deep-copies them
-        # through its saving format, which fails for unregistered classes.
-        params = self.get_params(deep=False)
-        model_type, keep = _routing.keras_model(), _routing.KerasObjectParam
-        if not any(
-            isinstance(v, model_type) or keep.wrap(v) is not v for v in params.values()
-        ):
-            return super().__sklearn_clone__()
-        new = {}
-        for key, value in params.items():
-            wrapped = keep.wrap(value)
-            if isinstance(value, model_type):
-                new[key] = value
-            elif wrapped is not value:
-                new[key] = keep.unwrap(wrapped)
-            else:
-                new[key] = clone(value, safe=False)
-        copy = type(self)(**new)
-        if "_skl_callbacks" in vars(self):
-            # As scikit-learn's clone: callbacks are shared by the clones.
-            copy._skl_callbacks = self._skl_callbacks
-        return copy
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        for key in ("model", "build_fn"):
-            state[key] = _routing.ModelParam.wrap(state.get(key))
-        for key in self.get_params(deep=False):
-            if key not in ("model", "build_fn") and key in state:
-                state[key] = _routing.KerasObjectParam.wrap(state[key])
-        model = self.__dict__.get("model_")
-        custom = _custom_objects(model) if model is not None else {}
-        if custom:
-            state["_custom_objects"] = custom
-        return state
-
-    def __setstate__(self, state):
-        state = dict(state)
-        for key in ("model", "build_fn"):
-            if isinstance(state.get(key), _routing.ModelParam):
-                state[key] = state[key].rebuild()
-        state = {k: _routing.KerasObjectParam.unwrap(v) for k, v in state.items()}
-        custom = state.pop("_custom_objects", None) or {}
-        with import_keras().saving.custom_object_scope(custom):
-            super().__setstate__(state)
-
-
-_LIBRARIES = ("keras", "tensorflow", "jax", "torch", "builtins")
-
-
-def _custom_objects(model) -> dict[str, type]:
-    """User-defined Keras classes in ``model`` (layers, loss, metrics, optimizer).
-
-    Pickled by reference (module and name) beside the ``.keras`` bytes, so
-    a network that uses them reloads where they can be imported, without
-    ``register_keras_serializable``.
-    """
-    objects: list[Any] = [model, *model.layers, getattr(model, "optimizer", None)]
-    loss = getattr(model, "loss", None)
-    objects += list(loss.values()) if isinstance(loss, dict) else _as_list(loss)
-    objects += _walk_metrics(model)
-    found = {}
-    for obj in objects:
-        cls = obj if inspect.isclass(obj) else type(obj)
-        if obj is None or not inspect.isclass(cls):
-            continue
-        if cls.__module__.split(".")[0] in (
-            "keras",
-            "tensorflow",
-            "jax",
-            "torch",
-            "builtins",
-        ):
-            continue
-        if "<locals>" in cls.__qualname__:
-            continue
-        found[cls.__name__] = cls
-    return found
-
-
-def _as_list(item) -> list:
-    if item is None:
-        return []
-    return list(item) if isinstance(item, list | tuple) else [item]
-
-
-def _walk_metrics(model) -> list:
-    """Metric objects the model compiled with (its own and nested ones)."""
-    found = []
-    stack = list(getattr(model, "metrics", []) or [])
-    while stack:
-        metric = stack.pop()
-        found.append(metric)
-        if metric is not None and metric is not model:
-            with contextlib.suppress(AttributeError, ValueError):
-                stack.extend(metric.metrics or [])
-    return found
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # scipy sparse X, through Model.fit
+        return tags

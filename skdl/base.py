@@ -174,7 +174,7 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         self._validate_params()
         self._check_params()
         fitted = _is_fitted(self)
-        reuse = fitted and (partial or getattr(self, "warm_start", False))
+        reuse = fitted and (partial or self._continues_network())
         snapshot = dict(self.__dict__)
         # warm_start and partial_fit train the fitted network in place: keep
         # a copy of its variables so an interrupted call rolls them back too.
@@ -195,6 +195,10 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
 
     def _check_params(self) -> None:
         """Checks that span several parameters (after ``_validate_params``)."""
+
+    def _continues_network(self) -> bool:
+        """Whether a ``fit`` of a fitted estimator trains its network further."""
+        return bool(getattr(self, "warm_start", False))
 
     def _fit_steps(self, X, y, sample_weight, partial, reuse, classes):
         """Prepare, build (or reuse) the network, train, store."""

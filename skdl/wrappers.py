@@ -24,6 +24,7 @@ from ._task_bases import KerasClassifierBase, KerasRegressorBase
 from ._training.data import class_weight_sample_weights
 from ._wrapper_base import KerasWrapper
 from ._wrapper_docs import fill_wrapper
+from ._wrapper_keras import keras_class_weight
 from .base import BaseKerasEstimator, _is_fitted
 from .preprocessing.keras_targets import (
     KerasClassifierTargetEncoder,
@@ -171,9 +172,10 @@ class KerasClassifier(ImageFileInput, KerasWrapper, KerasClassifierBase):
         ``fit``, ``transform``, ``inverse_transform`` (probabilities to
         labels), ``to_proba`` (network outputs to probabilities) and
         ``classes_``; ``configure(loss, n_units)`` and ``get_metadata()`` are
-        used when present.
+        used when present. A ``y`` of one class is accepted (the class is
+        then always predicted), as by scikit-learn's ``MLPClassifier``.
         """
-        return KerasClassifierTargetEncoder()
+        return KerasClassifierTargetEncoder(allow_single_class=True)
 
     def _new_target_encoder(self):
         return self.target_encoder
@@ -289,13 +291,18 @@ class KerasClassifier(ImageFileInput, KerasWrapper, KerasClassifierBase):
         units = _routing.output_units(net)
         if meta.get("target_type_") == "multilabel-indicator":
             return "binary_crossentropy"
-        if meta.get("n_classes_") == 2 and units in (None, 1):
+        if meta.get("n_classes_") in (1, 2) and units in (None, 1):
             return "binary_crossentropy"
         return "sparse_categorical_crossentropy"
 
     def _combine_weights(self, sw, y, encoder):
         class_weight = self._setting("class_weight")
-        return class_weight_sample_weights(class_weight, y, encoder, sw)
+        weights = class_weight_sample_weights(class_weight, y, encoder, sw)
+        if class_weight is not None and sw is None:
+            # Model.fit, when it trains, gets class_weight itself (as in
+            # scikeras), by class index: the same weight for every row.
+            self._keras_class_weight = keras_class_weight(weights, y, encoder)
+        return weights
 
 
 class KerasRegressor(KerasWrapper, KerasRegressorBase):

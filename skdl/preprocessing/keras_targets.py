@@ -133,7 +133,9 @@ class KerasClassifierTargetEncoder(ClassifierTargetEncoder):
             if name in _ONE_HOT and self.one_hot_:
                 self.encoding_ = "onehot-indicator"
             return self
-        column = len(self.classes_) == 2 and n_units in (None, 1)
+        # One class (allow_single_class) is read as a binary target: a 0
+        # column for one unit.
+        column = len(self.classes_) <= 2 and n_units in (None, 1)
         if name in _ONE_HOT:
             encoding = "onehot"
         elif name in _SPARSE:
@@ -180,6 +182,8 @@ class KerasClassifierTargetEncoder(ClassifierTargetEncoder):
         if self.encoding_ == "indicator":
             return np.clip(raw, 0.0, 1.0)
         n_classes = len(self.classes_)
+        if n_classes == 1:  # trained on one class: it is always predicted
+            return np.ones((len(raw), 1))
         if raw.shape[1] == 1 and n_classes == 2:
             p = np.clip(raw[:, 0], 0.0, 1.0)
             return np.column_stack([1.0 - p, p])
@@ -228,15 +232,22 @@ class KerasRegressorTargetEncoder(RegressorTargetEncoder):
     def __init__(self, standardize=False):
         super().__init__(standardize=standardize)
 
+    def fit(self, y, X=None, sample_weight=None):
+        # Several float64 targets are predicted as float64 (see below).
+        self.float64_ = np.asarray(y).dtype == np.float64
+        return super().fit(y, X=X, sample_weight=sample_weight)
+
     def inverse_transform(self, raw):
         """Network outputs in the shape of ``y``, in the network's float type.
 
-        As in scikeras, a float32 network gives float32 predictions for one
-        target; several targets come as float64, as scikit-learn requires.
+        As in scikeras, a float32 network gives float32 predictions, whatever
+        the type of ``y``. The one exception: several targets fitted on a
+        float64 ``y`` come as float64, which scikit-learn requires of
+        multioutput predictions (``check_regressor_multioutput``).
         """
         dtype = np.asarray(raw).dtype
         out = super().inverse_transform(raw)
-        # scikit-learn asks several targets to come as float64.
-        if dtype.kind != "f" or out.ndim > 1:
+        # Encoders saved before ``float64_`` existed: float64, as they did.
+        if dtype.kind != "f" or (out.ndim > 1 and getattr(self, "float64_", True)):
             return out
         return out.astype(dtype, copy=False)

@@ -24,6 +24,7 @@ _ROUTED_KWARGS = (
 )
 _COMMON = {
     "check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS,
+    "check_sample_weight_equivalence_on_sparse_data": _FLOAT32_WEIGHTS,
     "check_no_attributes_set_in_init": _ROUTED_KWARGS,
 }
 EXPECTED_FAILED: dict[str, dict[str, str]] = {

@@ -109,6 +109,6 @@ def test_quick_fresh_process_run_times_imports_apart(tmp_path):
     }
     for row in rows:
         # The whole process includes its imports and its fit.
-        assert 0 < row["import_s"] and 0 < row["fit_s"]
+        assert row["import_s"] > 0 and row["fit_s"] > 0
         assert row["median"] > row["import_s"] + row["fit_s"]
         assert 0 <= row["accuracy"] <= 1

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from sklearn.base import clone
 
 from skdl import KerasClassifier, KerasRegressor
 from tests.params import fast
@@ -168,10 +169,12 @@ def test_mismatched_lengths_are_rejected(models, kind, n_x, n_y, where):
 @given(label=st.integers(-100, 100) | st.text(string.ascii_letters, min_size=1),
        n=st.integers(1, 10))  # fmt: skip
 @FEW
-def test_single_class_is_rejected(models, label, n):
+def test_single_class_fits_and_is_always_predicted(models, label, n):
+    # As scikit-learn's MLPClassifier (and scikeras): not an error.
     est, X_ref, _ = models["classifier"]
-    with rejected(est, X_ref, match="only one class"):
-        est.fit(X_ref.head(n), [label] * n)
+    single = clone(est).fit(X_ref.head(n), [label] * n)
+    assert single.predict(X_ref).tolist() == [label] * len(X_ref)
+    assert (single.predict_proba(X_ref) == 1).all()
 
 
 @given(
