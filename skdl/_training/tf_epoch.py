@@ -17,7 +17,8 @@ compiled metrics. The full batches run in one of two ways:
   for networks XLA supports that draw no random numbers (XLA's random
   numbers differ from TensorFlow's kernels', and a seeded fit must give
   the same network whichever path ran it);
-* **graph**: a plain graph loop, one step per batch.
+* **graph**: a plain graph loop, one step per batch. ``SKDL_TF_XLA=0``
+  keeps every fit here (a first fit then costs no XLA compilation).
 
 The shorter last batch always runs in the plain graph. Which path a fit
 takes depends only on the network and the fit's plan, never on what was
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from typing import Any
 
 import numpy as np
@@ -200,6 +202,8 @@ def xla_refusal(model, n_rows: int, batch_size: int, epochs: int) -> str | None:
     """Why a fit of ``model`` trains in the plain graph, or ``None`` for XLA."""
     import tensorflow as tf
 
+    if os.environ.get("SKDL_TF_XLA", "1") == "0":
+        return "XLA turned off by SKDL_TF_XLA=0"
     planned = epochs * math.ceil(n_rows / batch_size)
     if planned < XLA_MIN_BATCHES:
         return (

@@ -154,6 +154,15 @@ def test_refusal_reasons(xla_always):
     assert "does not support XLA" in tf_epoch.xla_refusal(_model(NoJit()), 81, 2, 3)
 
 
+def test_the_environment_can_turn_xla_off(xla_always, monkeypatch):
+    monkeypatch.setenv("SKDL_TF_XLA", "0")
+    assert tf_epoch.xla_refusal(_model(), 81, 2, 3) == "XLA turned off by SKDL_TF_XLA=0"
+    est = _fit("compiled", MLPClassifier((5,), batch_size=2, max_iter=2), X, Y_CLS)
+    assert "(graph: XLA turned off by SKDL_TF_XLA=0)" in est.fit_engine_[1]
+    monkeypatch.setenv("SKDL_TF_XLA", "1")
+    assert tf_epoch.xla_refusal(_model(), 81, 2, 3) is None
+
+
 def test_default_threshold_keeps_short_fits_on_the_graph():
     planned = 3 * 41  # epochs x batches per epoch
     assert planned < tf_epoch.XLA_MIN_BATCHES
