@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -274,8 +275,6 @@ def _python(code: str, env: dict | None = None) -> str:
 
 def fresh_workload(epochs: int) -> Workload:
     """The Pima-style fit as a whole ``python -c`` run per tool."""
-    import os
-
     cache = tempfile.mkdtemp(prefix="skdl-jax-cache-")
     tools = {
         "skdl": {},
