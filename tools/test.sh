@@ -12,6 +12,10 @@ bash tools/install_browser.sh
 export TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0
 .venv/bin/ruff check skdl tests benchmarks examples tools docs/conf.py docs/_gallery.py
 .venv/bin/ruff format --check skdl tests benchmarks examples tools docs/conf.py docs/_gallery.py
+# Python 3.10 is the oldest Python supported: no newer syntax or standard
+# library names anywhere (checked statically, with annotations evaluated).
+.venv/bin/vermin -q -t=3.10- --no-tips --eval-annotations --violations \
+    skdl tests benchmarks examples tools docs/conf.py docs/_gallery.py
 .venv/bin/python -m pytest -n 2 "$@"
 # The whole run (no arguments): training engines, training controls and
 # persistence once more on the JAX backend.
