@@ -14,6 +14,7 @@ import inspect
 from numbers import Integral, Real
 from typing import Any
 
+import numpy as np
 from sklearn.utils._param_validation import (
     Interval,
     InvalidParameterError,
@@ -27,6 +28,7 @@ from ._routing import PREFIXES, did_you_mean, routed
 from ._wrapper_keras import KERAS_FIT_ARGS
 from ._wrapper_steps import WrapperSteps
 from .backend import compile_jit, import_keras
+from .base import MAX_SEED
 from .preprocessing.keras_targets import loss_name
 
 __all__ = ["KerasWrapper"]
@@ -120,6 +122,19 @@ class KerasWrapper(WrapperSteps):
         # KerasClassifier overrides this to take ``classes`` too.
         self._partial_fit_call(X, y, sample_weight, kwargs)
         return self
+
+    def _draw_seed(self) -> int:
+        # As in scikeras: a RandomState instance seeds every fit from a copy
+        # of its current state and is left as it was, so refitting the same
+        # wrapper trains the same network (scikeras code relying on it keeps
+        # its results). skdl's own estimators advance the instance, as
+        # scikit-learn's do.
+        rng = self.random_state
+        if isinstance(rng, np.random.RandomState):
+            copy = np.random.RandomState()
+            copy.set_state(rng.get_state())
+            return int(copy.randint(MAX_SEED))
+        return super()._draw_seed()
 
     def _routed_params(self) -> dict[str, Any]:
         """Parameters given through ``**kwargs`` (routed or build-function)."""

@@ -10,6 +10,15 @@ from ._docstrings import PARAMS
 from ._image_input import IMAGE_FILE_PARAMS
 
 WRAPPER_PARAMS = {
+    "random_state": """\
+random_state : int, RandomState instance or None, default=None
+        Seeds the network's initialization (the build function runs under
+        it), dropout and shuffling. An int gives identical results run to
+        run. A ``RandomState`` instance seeds every fit from its current
+        state and is left unchanged, as in scikeras, so fitting again
+        trains the same network (skdl's own estimators draw from the
+        instance, as scikit-learn's do). None: a new seed per fit. No
+        process-wide seed is left changed.""",
     "model": """\
 model : callable or keras.Model, default=None
         A function returning a ``keras.Model``, compiled or not. It is called

@@ -68,7 +68,8 @@ def fill_missing_params(estimator: BaseEstimator) -> None:
             setattr(estimator, name, default)
 
 
-_MAX_SEED = 2**31 - 1
+# Seeds a fit draws from ``random_state`` lie in [0, MAX_SEED).
+MAX_SEED = 2**31 - 1
 
 
 class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
@@ -349,7 +350,7 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         """Refuse a warm-start ``y`` the fitted network cannot continue on."""
 
     def _draw_seed(self) -> int:
-        return int(check_random_state(self.random_state).randint(_MAX_SEED))
+        return int(check_random_state(self.random_state).randint(MAX_SEED))
 
     def _meta(self, X, encoder, batch_size) -> dict[str, Any]:
         meta = {

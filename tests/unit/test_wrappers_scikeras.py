@@ -179,3 +179,39 @@ def test_score_routed_parameters_reach_the_scorer(data3):
     assert clf.score(X, y) == pytest.approx(np.mean(clf.predict(X) == y))
     clf.set_params(score__normalize=False)
     assert clf.score(X, y) == np.sum(clf.predict(X) == y)
+
+
+def _outputs(est, X):
+    return est.predict_proba(X) if is_classifier(est) else est.predict(X)
+
+
+@pytest.mark.parametrize("make", [KerasClassifier, KerasRegressor])
+def test_a_random_state_instance_seeds_every_fit_alike_and_is_left_unchanged(make):
+    # scikeras' semantics: refitting the same wrapper with a RandomState
+    # instance trains the same network; the user's generator is not drawn
+    # from.
+    X, y = make_classification(n_samples=60, n_features=5, random_state=0)
+    X = X.astype(np.float32)
+    net = softmax_net if make is KerasClassifier else linear_net
+    rng = np.random.RandomState(3)
+    before = rng.get_state()[1].copy()
+    est = make(net, epochs=3, random_state=rng)
+    first = _outputs(est.fit(X, y), X)
+    np.testing.assert_array_equal(first, _outputs(est.fit(X, y), X))
+    np.testing.assert_array_equal(rng.get_state()[1], before)
+    # Another state, another network: the instance does choose the seed.
+    other = make(net, epochs=3, random_state=np.random.RandomState(4)).fit(X, y)
+    assert not np.array_equal(_outputs(other, X), first)
+
+
+def test_skdl_estimators_still_draw_from_a_random_state_instance():
+    from skdl import MLPRegressor
+
+    X, y = make_classification(n_samples=60, n_features=5, random_state=0)
+    rng = np.random.RandomState(3)
+    before = rng.get_state()[1].copy()
+    reg = MLPRegressor(hidden_layer_sizes=(4,), max_iter=3, random_state=rng)
+    first = reg.fit(X, y).predict(X)
+    second = reg.fit(X, y).predict(X)
+    assert not np.array_equal(first, second)
+    assert not np.array_equal(rng.get_state()[1], before)
