@@ -121,10 +121,12 @@ def _import_if_installed(name: str) -> None:
 def compile_jit() -> bool | str:
     """The ``jit_compile`` setting skdl compiles networks with.
 
-    On TensorFlow, XLA costs a second or more of compilation per fit and is
-    slower for the small networks skdl mostly trains, and skdl runs whole
-    epochs as graphs anyway: ``False``. On JAX and PyTorch, Keras' default
-    (``'auto'``): without it JAX would run every training step op by op.
+    On TensorFlow ``False``: Keras' own XLA step would be compiled again for
+    every new network and is slower for small networks than a graph, and
+    skdl's compiled epoch chooses by itself whether a fit runs through XLA
+    (:func:`skdl._training.tf_epoch.xla_refusal`). On JAX and PyTorch,
+    Keras' default (``'auto'``): without it JAX would run every training
+    step op by op.
     """
     return False if backend_name() == "tensorflow" else "auto"
 
