@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._portable import from_portable, to_portable
+from ._routing import ModelParam
 from ._sklearn_callbacks import FIT_CALLBACK_STATE, CallbackSupportMixin, FitTasks
 from ._sklearn_callbacks import with_callbacks as _with_callbacks
 from ._training.data import FitContext, TrainingPlan, training_data
@@ -420,12 +422,20 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         if model is not None:
             state["_model_keras_bytes"] = model_to_bytes(model)
         state.pop("_predict_cache", None)
-        # Keras objects and dtypes become plain records, so that safe formats
-        # (skops) hold nothing but skdl's own classes and plain data.
+        # A Keras network given as a parameter (a ``backbone``) travels as
+        # its architecture, weights and compile settings; other Keras objects
+        # and dtypes become plain records, so that safe formats (skops) hold
+        # nothing but skdl's own classes and plain data.
+        for name in self._get_param_names():
+            if _config_network(state.get(name)):
+                state[name] = ModelParam.wrap(state[name])
         return to_portable(state)
 
     def __setstate__(self, state):
         state = from_portable(dict(state))
+        state = {
+            k: v.rebuild() if isinstance(v, ModelParam) else v for k, v in state.items()
+        }
         payload = state.pop("_model_keras_bytes", None)
         self.__dict__.update(state)
         fill_missing_params(self)
@@ -520,6 +530,18 @@ def _merge_history(old: dict, new: dict) -> dict[str, list]:
     for key, values in new.items():
         merged.setdefault(key, []).extend(values)
     return merged
+
+
+def _config_network(value: Any) -> bool:
+    """Whether ``value`` is a Keras network its config rebuilds (functional
+    or sequential, Keras' own classes); a subclassed model is left to Keras'
+    own pickling, and a safe file refuses it by name."""
+    if "keras" not in sys.modules:
+        return False
+    keras = sys.modules["keras"]
+    return isinstance(value, keras.Model) and type(value).__module__.startswith(
+        "keras."
+    )
 
 
 def model_to_bytes(model) -> bytes:

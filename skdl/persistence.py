@@ -258,10 +258,11 @@ def _refusal(obj: Any, found: tuple[str, str] | None, exc) -> str:
 
 
 def _keras_param(obj: Any) -> tuple[str, str] | None:
-    """The first parameter holding a Keras object, and that object's type."""
+    """The first parameter holding a Keras object (of Keras' own class or a
+    user's subclass of one), and that object's type."""
     for key, value in getattr(obj, "get_params", dict)(deep=False).items():
         for item in value if isinstance(value, list | tuple) else [value]:
-            if type(item).__module__.split(".")[0] == "keras":
+            if any(k.__module__.split(".")[0] == "keras" for k in type(item).__mro__):
                 return f"parameter {key!r}", _qualified(item)
     return None
 

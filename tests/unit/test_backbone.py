@@ -94,12 +94,37 @@ def test_a_keras_model_is_copied_never_changed(digits, tmp_path):
     assert _same(model.get_weights(), before)
     fresh = clone(clf)
     assert isinstance(fresh.backbone, import_keras().Model)
-    # A Keras model is no parameter the safe format holds; the network is.
+    # The safe file holds the backbone parameter too (architecture and
+    # weights), and the loaded estimator refits from it.
+    skdl.save(clf, tmp_path / "clf.skdl")
+    loaded = skdl.load(tmp_path / "clf.skdl")
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    assert loaded.backbone is not model
+    assert [layer.name for layer in loaded.backbone.layers] == [
+        layer.name for layer in model.layers
+    ]
+    assert _same(loaded.backbone.get_weights(), before)
+    refit = loaded.fit(X, y).predict_proba(X)
+    again = ConvClassifier(backbone=model, freeze=False, **TINY).fit(X, y)
+    np.testing.assert_array_equal(refit, again.predict_proba(X))
+
+
+def test_a_subclassed_backbone_is_refused_by_the_safe_file_by_name(tmp_path):
+    keras = import_keras()
+
+    class Tiny(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.conv = keras.layers.Conv2D(2, 3, padding="same")
+
+        def call(self, x):
+            return self.conv(x)
+
+    clf = ConvClassifier(backbone=Tiny(), **TINY)
     with pytest.raises(TypeError, match="backbone"):
         skdl.save(clf, tmp_path / "clf.skdl")
     skdl.save(clf, tmp_path / "clf.skdl", exclude=["backbone"])
-    loaded = skdl.load(tmp_path / "clf.skdl")
-    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    assert skdl.load(tmp_path / "clf.skdl").backbone is None
 
 
 def test_pickle_and_safe_file_keep_the_backbone(digits, backbone_file, tmp_path):
