@@ -34,6 +34,7 @@ import os
 import platform
 import re
 import secrets
+import sys
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping
@@ -234,6 +235,10 @@ def _check_loadable(obj: Any, untrusted: list[str]) -> None:
         where = _where(obj, name)
         if name.startswith("keras."):
             raise TypeError(_refusal(obj, (where, name), None))
+        found = _subclassed_network_param(obj) if where == "its state" else None
+        if found is not None:
+            # Found inside a user's Keras model subclass given as a parameter.
+            raise TypeError(_refusal(obj, found, None))
         if _resolve(name) is None:
             raise TypeError(
                 f"Cannot save {type(obj).__name__}: {where} holds {name}, "
@@ -264,6 +269,19 @@ def _keras_param(obj: Any) -> tuple[str, str] | None:
         for item in value if isinstance(value, list | tuple) else [value]:
             if any(k.__module__.split(".")[0] == "keras" for k in type(item).__mro__):
                 return f"parameter {key!r}", _qualified(item)
+    return None
+
+
+def _subclassed_network_param(obj: Any) -> tuple[str, str] | None:
+    """The first parameter holding a user's subclass of ``keras.Model``."""
+    keras = sys.modules.get("keras")
+    if keras is None:
+        return None
+    for key, value in getattr(obj, "get_params", dict)(deep=False).items():
+        if isinstance(value, keras.Model) and not type(value).__module__.startswith(
+            "keras."
+        ):
+            return f"parameter {key!r}", _qualified(value)
     return None
 
 
