@@ -16,6 +16,7 @@ from numpy.testing import assert_allclose
 from skdl import MLPClassifier, MLPRegressor
 from skdl._training import loop, twins
 from skdl.backend import import_keras
+from tests.engines import assert_same_weights, fit_on
 from tests.spies import spy_epoch_runners
 
 keras = import_keras()
@@ -26,16 +27,6 @@ X = RNG.normal(size=(61, 5)).astype(np.float32)
 Y_CLS = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int)
 Y_REG = (X @ RNG.normal(size=5)).astype(np.float32)
 W = RNG.uniform(0.5, 2.0, size=61).astype(np.float32)
-
-
-def _fit(engine, est, y, **fit_kw):
-    with loop.forced_engine(engine):
-        return est.fit(X, y, **fit_kw)
-
-
-def _assert_same_weights(a, b, rtol=2e-4, atol=2e-5):
-    for wa, wb in zip(a.model_.get_weights(), b.model_.get_weights(), strict=True):
-        assert_allclose(wa, wb, rtol=rtol, atol=atol)
 
 
 CASES = {
@@ -52,13 +43,13 @@ def test_compiled_matches_keras_fit_classifier(params):
     make = lambda: MLPClassifier(  # noqa: E731
         (7, 4), batch_size=8, max_iter=4, random_state=3, **params
     )
-    fast = _fit("compiled", make(), Y_CLS)
-    slow = _fit("keras", make(), Y_CLS)
-    _assert_same_weights(fast, slow)
+    fast = fit_on("compiled", make(), X, Y_CLS)
+    slow = fit_on("keras", make(), X, Y_CLS)
+    assert_same_weights(fast, slow)
     assert_allclose(fast.loss_curve_, slow.loss_curve_, rtol=1e-4)
     # The weights moved: the comparison is not between two initial states.
     init = MLPClassifier((7, 4), max_iter=1, random_state=3, **params)
-    assert not np.allclose(fast.coefs_[0], _fit("keras", init, Y_CLS).coefs_[0])
+    assert not np.allclose(fast.coefs_[0], fit_on("keras", init, X, Y_CLS).coefs_[0])
 
 
 def test_compiled_matches_keras_fit_regressor_with_sample_weight():
@@ -67,9 +58,9 @@ def test_compiled_matches_keras_fit_regressor_with_sample_weight():
             hidden_layer_sizes=(6,), batch_size=8, max_iter=5, random_state=1
         )
 
-    fast = _fit("compiled", make(), Y_REG, sample_weight=W)
-    slow = _fit("keras", make(), Y_REG, sample_weight=W)
-    _assert_same_weights(fast, slow)
+    fast = fit_on("compiled", make(), X, Y_REG, sample_weight=W)
+    slow = fit_on("keras", make(), X, Y_REG, sample_weight=W)
+    assert_same_weights(fast, slow)
     assert_allclose(fast.loss_curve_, slow.loss_curve_, rtol=1e-4)
 
 
@@ -85,11 +76,11 @@ def test_early_stopping_scores_match():
         learning_rate_init=0.05,
         random_state=0,
     )
-    fast = _fit("compiled", make(), Y_CLS)
-    slow = _fit("keras", make(), Y_CLS)
+    fast = fit_on("compiled", make(), X, Y_CLS)
+    slow = fit_on("keras", make(), X, Y_CLS)
     assert fast.validation_scores_ == slow.validation_scores_
     assert len(set(fast.validation_scores_)) > 1
-    _assert_same_weights(fast, slow)
+    assert_same_weights(fast, slow)
 
 
 def test_partial_fit_and_warm_start_continue_the_optimizer_state():
@@ -100,7 +91,7 @@ def test_partial_fit_and_warm_start_continue_the_optimizer_state():
             fast.partial_fit(X, Y_CLS, classes=[0, 1])
         with loop.forced_engine("keras"):
             slow.partial_fit(X, Y_CLS, classes=[0, 1])
-    _assert_same_weights(fast, slow)
+    assert_same_weights(fast, slow)
     assert int(fast.model_.optimizer.iterations) == 3 * 8
     assert int(slow.model_.optimizer.iterations) == 3 * 8
 
@@ -198,7 +189,7 @@ def test_reused_trainer_gives_the_same_result_and_shares_nothing():
     before = [w.copy() for w in cold.model_.get_weights()]
     warm = make().fit(X, Y_CLS)  # the trainer of the fits above
     assert len(twins._POOL) == 1
-    _assert_same_weights(cold, warm, rtol=1e-6, atol=1e-7)
+    assert_same_weights(cold, warm, rtol=1e-6, atol=1e-7)
     assert cold.model_ is not warm.model_ and cold.model_ is not other.model_
     for w0, w1 in zip(before, cold.model_.get_weights(), strict=True):
         assert_allclose(w0, w1, rtol=0, atol=0)
@@ -236,4 +227,4 @@ def test_pickled_estimator_predicts_and_keeps_training():
     assert_allclose(copy.predict_proba(X), est.predict_proba(X), rtol=1e-6)
     for e in (est, copy):
         e.set_params(warm_start=True, max_iter=2).fit(X, Y_CLS)
-    _assert_same_weights(est, copy, rtol=1e-5, atol=1e-6)
+    assert_same_weights(est, copy, rtol=1e-5, atol=1e-6)

@@ -13,8 +13,9 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skdl import ConvClassifier, KerasClassifier, MLPClassifier
-from skdl._training import jax_epoch, loop, twins
+from skdl._training import jax_epoch, twins
 from skdl.backend import backend_name, import_keras
+from tests.engines import assert_same_weights, fit_on
 from tests.spies import spy_epoch_runners
 
 pytestmark = pytest.mark.skipif(
@@ -28,16 +29,6 @@ X = RNG.normal(size=(45, 6)).astype(np.float32)
 Y = (X[:, 0] - X[:, 2] > 0).astype(int)
 IMAGES = RNG.uniform(size=(30, 8, 8, 1)).astype(np.float32)
 IMAGE_Y = (IMAGES[:, :4].mean(axis=(1, 2, 3)) > 0.5).astype(int)
-
-
-def _fit(engine, est, x, y, **kw):
-    with loop.forced_engine(engine):
-        return est.fit(x, y, **kw)
-
-
-def _same_weights(a, b, rtol=1e-5, atol=1e-6):
-    for wa, wb in zip(a.model_.get_weights(), b.model_.get_weights(), strict=True):
-        assert_allclose(wa, wb, rtol=rtol, atol=atol)
 
 
 def test_batch_norm_and_dropout_cnn_matches_keras_fit():
@@ -54,9 +45,9 @@ def test_batch_norm_and_dropout_cnn_matches_keras_fit():
             random_state=0,
         )
 
-    fast = _fit("compiled", make(), IMAGES, IMAGE_Y)
-    slow = _fit("keras", make(), IMAGES, IMAGE_Y)
-    _same_weights(fast, slow)
+    fast = fit_on("compiled", make(), IMAGES, IMAGE_Y)
+    slow = fit_on("keras", make(), IMAGES, IMAGE_Y)
+    assert_same_weights(fast, slow, rtol=1e-5, atol=1e-6)
     assert_allclose(fast.loss_curve_, slow.loss_curve_, rtol=1e-5)
 
 
@@ -83,8 +74,8 @@ def _spy_epoch_makers(monkeypatch) -> list[str]:
 
 def test_convolutions_on_a_cpu_train_one_step_per_call(monkeypatch):
     made = _spy_epoch_makers(monkeypatch)
-    _fit("compiled", _conv_classifier(), IMAGES, IMAGE_Y)
-    _fit("compiled", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
+    fit_on("compiled", _conv_classifier(), IMAGES, IMAGE_Y)
+    fit_on("compiled", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
     assert made == ["_make_stepwise_epoch", "_make_epoch_function"]
 
 
@@ -92,10 +83,10 @@ def test_convolutions_in_one_program_match_keras_fit(monkeypatch):
     # What a GPU runs: the whole epoch as one XLA loop, convolutions inside.
     made = _spy_epoch_makers(monkeypatch)
     monkeypatch.setattr(jax_epoch, "_on_cpu", lambda array: False)
-    fast = _fit("compiled", _conv_classifier(), IMAGES, IMAGE_Y)
-    slow = _fit("keras", _conv_classifier(), IMAGES, IMAGE_Y)
+    fast = fit_on("compiled", _conv_classifier(), IMAGES, IMAGE_Y)
+    slow = fit_on("keras", _conv_classifier(), IMAGES, IMAGE_Y)
     assert made == ["_make_epoch_function"]
-    _same_weights(fast, slow)
+    assert_same_weights(fast, slow, rtol=1e-5, atol=1e-6)
     twins.clear_trainers()  # no twin keeps this function for later tests
 
 
@@ -119,11 +110,11 @@ def test_epoch_function_is_traced_once_per_shape(monkeypatch):
 
 def test_large_data_train_through_keras_fit(monkeypatch):
     used = spy_epoch_runners(monkeypatch)
-    small = _fit("auto", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
+    small = fit_on("auto", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
     monkeypatch.setattr(jax_epoch, "MAX_RESIDENT_BYTES", X.nbytes - 1)
-    large = _fit("auto", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
+    large = fit_on("auto", MLPClassifier((5,), max_iter=2, random_state=0), X, Y)
     assert used == ["compiled", "keras"]
-    _same_weights(small, large)
+    assert_same_weights(small, large, rtol=1e-5, atol=1e-6)
 
 
 def _logistic(meta):

@@ -13,9 +13,10 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skdl import MLPClassifier, MLPRegressor
-from skdl._training import loop, tf_epoch
+from skdl._training import tf_epoch
 from skdl._training.data import TrainingData
 from skdl.backend import backend_name, import_keras
+from tests.engines import assert_same_weights, fit_on
 
 pytestmark = pytest.mark.skipif(
     backend_name() != "tensorflow", reason="TensorFlow's compiled epoch"
@@ -38,16 +39,6 @@ def xla_always(monkeypatch):
     monkeypatch.setattr(tf_epoch, "XLA_MIN_BATCHES", 0)
 
 
-def _fit(engine, est, X, y, **fit_kw):
-    with loop.forced_engine(engine):
-        return est.fit(X, y, **fit_kw)
-
-
-def _assert_same_weights(a, b, rtol=2e-4, atol=2e-5):
-    for wa, wb in zip(a.model_.get_weights(), b.model_.get_weights(), strict=True):
-        assert_allclose(wa, wb, rtol=rtol, atol=atol)
-
-
 CASES = {
     "adam": dict(solver="adam"),
     "sgd-nesterov": dict(solver="sgd", learning_rate_init=0.05),
@@ -62,13 +53,13 @@ def test_xla_path_matches_keras_fit(xla_always, params, rows):
     def make():
         return MLPClassifier((7, 4), batch_size=2, max_iter=3, random_state=3, **params)
 
-    fast = _fit("compiled", make(), X[:rows], Y_CLS[:rows])
+    fast = fit_on("compiled", make(), X[:rows], Y_CLS[:rows])
     assert "(XLA)" in fast.fit_engine_[1]
-    slow = _fit("keras", make(), X[:rows], Y_CLS[:rows])
-    _assert_same_weights(fast, slow)
+    slow = fit_on("keras", make(), X[:rows], Y_CLS[:rows])
+    assert_same_weights(fast, slow)
     assert_allclose(fast.loss_curve_, slow.loss_curve_, rtol=1e-4)
     init = MLPClassifier((7, 4), max_iter=1, random_state=3, **params)
-    assert not np.allclose(fast.coefs_[0], _fit("keras", init, X, Y_CLS).coefs_[0])
+    assert not np.allclose(fast.coefs_[0], fit_on("keras", init, X, Y_CLS).coefs_[0])
 
 
 def test_xla_path_matches_keras_fit_with_sample_weight(xla_always):
@@ -77,10 +68,10 @@ def test_xla_path_matches_keras_fit_with_sample_weight(xla_always):
             hidden_layer_sizes=(6,), batch_size=2, max_iter=3, random_state=1
         )
 
-    fast = _fit("compiled", make(), X, Y_REG, sample_weight=W)
+    fast = fit_on("compiled", make(), X, Y_REG, sample_weight=W)
     assert "(XLA)" in fast.fit_engine_[1]
-    slow = _fit("keras", make(), X, Y_REG, sample_weight=W)
-    _assert_same_weights(fast, slow)
+    slow = fit_on("keras", make(), X, Y_REG, sample_weight=W)
+    assert_same_weights(fast, slow)
     assert_allclose(fast.loss_curve_, slow.loss_curve_, rtol=1e-4)
 
 
@@ -88,12 +79,12 @@ def test_xla_and_graph_paths_agree(monkeypatch):
     def make():
         return MLPClassifier((7,), batch_size=2, max_iter=3, random_state=5)
 
-    graph = _fit("compiled", make(), X, Y_CLS)
+    graph = fit_on("compiled", make(), X, Y_CLS)
     assert "(graph: 123 planned batches" in graph.fit_engine_[1]
     monkeypatch.setattr(tf_epoch, "XLA_MIN_BATCHES", 123)
-    xla = _fit("compiled", make(), X, Y_CLS)
+    xla = fit_on("compiled", make(), X, Y_CLS)
     assert "(XLA)" in xla.fit_engine_[1]
-    _assert_same_weights(xla, graph)
+    assert_same_weights(xla, graph)
 
 
 def test_one_xla_program_for_every_row_count(xla_always, monkeypatch):
@@ -107,14 +98,14 @@ def test_one_xla_program_for_every_row_count(xla_always, monkeypatch):
     monkeypatch.setattr(tf_epoch, "epoch_function", counting)
     for rows in (81, 64, 70):
         est = MLPClassifier((9, 3), batch_size=4, max_iter=2, random_state=0)
-        _fit("compiled", est, X[:rows], Y_CLS[:rows])
+        fit_on("compiled", est, X[:rows], Y_CLS[:rows])
         assert "(XLA)" in est.fit_engine_[1]
     # Traced once (the twin is reused); the rows are not part of its shapes.
     assert traced == [4]
 
 
 def test_random_layers_train_in_the_plain_graph(xla_always):
-    est = _fit(
+    est = fit_on(
         "compiled",
         MLPClassifier((7,), dropout=0.2, batch_size=2, max_iter=2, random_state=0),
         X,
@@ -157,7 +148,7 @@ def test_refusal_reasons(xla_always):
 def test_the_environment_can_turn_xla_off(xla_always, monkeypatch):
     monkeypatch.setenv("SKDL_TF_XLA", "0")
     assert tf_epoch.xla_refusal(_model(), 81, 2, 3) == "XLA turned off by SKDL_TF_XLA=0"
-    est = _fit("compiled", MLPClassifier((5,), batch_size=2, max_iter=2), X, Y_CLS)
+    est = fit_on("compiled", MLPClassifier((5,), batch_size=2, max_iter=2), X, Y_CLS)
     assert "(graph: XLA turned off by SKDL_TF_XLA=0)" in est.fit_engine_[1]
     monkeypatch.setenv("SKDL_TF_XLA", "1")
     assert tf_epoch.xla_refusal(_model(), 81, 2, 3) is None
