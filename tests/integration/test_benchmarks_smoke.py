@@ -15,21 +15,24 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def test_quick_pima_run_writes_every_variant(tmp_path):
+def _run(tmp_path, module: str, *args: str) -> tuple[str, dict]:
+    """Run ``python -m module *args --out FILE``; its stdout and its JSON."""
     out = tmp_path / "bench.json"
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    command = [sys.executable, "-m", "benchmarks", "--quick", "--only", "pima"]
     done = subprocess.run(
-        [*command, "--out", str(out)],
+        [sys.executable, "-m", module, *args, "--out", str(out)],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
         capture_output=True,
         text=True,
         timeout=600,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "| skdl |" in done.stdout
-    result = json.loads(out.read_text())
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return done.stdout, json.loads(out.read_text())
+
+
+def test_quick_pima_run_writes_every_variant(tmp_path):
+    stdout, result = _run(tmp_path, "benchmarks", "--quick", "--only", "pima")
+    assert "| skdl |" in stdout
     rows = {r["variant"]: r for r in result["workloads"]["pima"]["rows"]}
     assert set(rows) == {
         "skdl",
@@ -47,37 +50,13 @@ def test_quick_pima_run_writes_every_variant(tmp_path):
 
 
 def test_quick_epoch_search_benchmark_finds_equal_scores(tmp_path):
-    out = tmp_path / "epoch_search.json"
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    command = [sys.executable, "-m", "benchmarks.epoch_search", "--quick"]
-    done = subprocess.run(
-        [*command, "--repeats", "1", "--out", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    result = json.loads(out.read_text())
+    _, result = _run(tmp_path, "benchmarks.epoch_search", "--quick", "--repeats", "1")
     assert result["max_abs_score_difference"] <= 1e-6
     assert result["same_best_params"] and result["speedup"] > 0
 
 
 def test_quick_lbfgs_run_compares_loss_with_sklearn(tmp_path):
-    out = tmp_path / "bench.json"
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    command = [sys.executable, "-m", "benchmarks", "--quick", "--only", "lbfgs"]
-    done = subprocess.run(
-        [*command, "--out", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result = json.loads(out.read_text())
+    _, result = _run(tmp_path, "benchmarks", "--quick", "--only", "lbfgs")
     for name in ("lbfgs_breast_cancer", "lbfgs_digits"):
         rows = {r["variant"]: r for r in result["workloads"][name]["rows"]}
         assert set(rows) == {"skdl", "skdl-first-fit", "sklearn"}
@@ -86,20 +65,9 @@ def test_quick_lbfgs_run_compares_loss_with_sklearn(tmp_path):
 
 
 def test_quick_fresh_process_run_times_imports_apart(tmp_path):
-    out = tmp_path / "fresh.json"
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    command = [sys.executable, "-m", "benchmarks", "--quick", "--only", "fresh"]
-    done = subprocess.run(
-        [*command, "--out", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "| import (s) | fit (s) |" in done.stdout
-    rows = json.loads(out.read_text())["workloads"]["fresh"]["rows"]
+    stdout, result = _run(tmp_path, "benchmarks", "--quick", "--only", "fresh")
+    assert "| import (s) | fit (s) |" in stdout
+    rows = result["workloads"]["fresh"]["rows"]
     assert {r["variant"] for r in rows} == {
         "skdl",
         "skdl-jax",
