@@ -66,10 +66,8 @@ class WrapperPersistence:
         return state
 
     def __setstate__(self, state):
-        state = dict(state)
-        for key in ("model", "build_fn"):
-            if isinstance(state.get(key), _routing.ModelParam):
-                state[key] = state[key].rebuild()
+        # The base rebuilds the ``model``/``build_fn`` networks (inside the
+        # scope of the user's classes).
         state = {k: _routing.KerasObjectParam.unwrap(v) for k, v in state.items()}
         custom = state.pop("_custom_objects", None) or {}
         with import_keras().saving.custom_object_scope(custom):
