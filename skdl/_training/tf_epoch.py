@@ -221,6 +221,14 @@ def xla_refusal(model, n_rows: int, batch_size: int, epochs: int) -> str | None:
     return None
 
 
+def _rows(idx, x, y, sw):
+    """The rows ``idx`` (any shape) of ``x``, ``y`` and ``sw`` (may be None)."""
+    import tensorflow as tf
+
+    w = None if sw is None else tf.gather(sw, idx)
+    return tf.gather(x, idx), tf.gather(y, idx), w
+
+
 def _graph_epoch(model, step):
     """``run(x, y, perm, batch_size, sw)``: every batch a plain graph step."""
     import tensorflow as tf
@@ -233,9 +241,7 @@ def _graph_epoch(model, step):
 
         def body(i):
             start = i * batch_size
-            idx = perm[start : tf.minimum(start + batch_size, n)]
-            w = None if sw is None else tf.gather(sw, idx)
-            step(tf.gather(x, idx), tf.gather(y, idx), w)
+            step(*_rows(perm[start : tf.minimum(start + batch_size, n)], x, y, sw))
             return (i + 1,)
 
         tf.while_loop(
@@ -282,19 +288,13 @@ def _xla_epoch(model, step, batch_size: int):
         chunks = tf.reshape(tf.concat([perm[: n_full * bs], pad], 0), [-1, k, bs])
 
         def body(c):
-            idx = chunks[c]
-            w = None if sw is None else tf.gather(sw, idx)
-            compiled(
-                tf.gather(x, idx), tf.gather(y, idx), w, tf.minimum(k, n_full - c * k)
-            )
+            compiled(*_rows(chunks[c], x, y, sw), tf.minimum(k, n_full - c * k))
             return (c + 1,)
 
         tf.while_loop(lambda c: c < n_chunks, body, (tf.constant(0),))
 
         def last():
-            idx = perm[n_full * bs :]
-            w = None if sw is None else tf.gather(sw, idx)
-            step(tf.gather(x, idx), tf.gather(y, idx), w)
+            step(*_rows(perm[n_full * bs :], x, y, sw))
             return n
 
         tf.cond(n > n_full * bs, last, lambda: n)
