@@ -427,7 +427,7 @@ class BaseKerasEstimator(CallbackSupportMixin, BaseEstimator):
         # and dtypes become plain records, so that safe formats (skops) hold
         # nothing but skdl's own classes and plain data.
         for name in self._get_param_names():
-            if _config_network(state.get(name)):
+            if config_network(state.get(name)):
                 state[name] = ModelParam.wrap(state[name])
         return to_portable(state)
 
@@ -532,7 +532,7 @@ def _merge_history(old: dict, new: dict) -> dict[str, list]:
     return merged
 
 
-def _config_network(value: Any) -> bool:
+def config_network(value: Any) -> bool:
     """Whether ``value`` is a Keras network its config rebuilds (functional
     or sequential, Keras' own classes); a subclassed model is left to Keras'
     own pickling, and a safe file refuses it by name."""

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from ._legacy_format import FormatError, load_members
+from .base import config_network
 
 __all__ = ["FORMAT_VERSION", "load", "save"]
 
@@ -278,9 +279,7 @@ def _subclassed_network_param(obj: Any) -> tuple[str, str] | None:
     if keras is None:
         return None
     for key, value in getattr(obj, "get_params", dict)(deep=False).items():
-        if isinstance(value, keras.Model) and not type(value).__module__.startswith(
-            "keras."
-        ):
+        if isinstance(value, keras.Model) and not config_network(value):
             return f"parameter {key!r}", _qualified(value)
     return None
 
